@@ -10,6 +10,7 @@ skipped unless `--flags slow` is given, as nbdev_test does.
 import argparse, os, subprocess, sys, time
 from pathlib import Path
 from execnb.shell import CaptureShell
+from execnb.nbio import read_nb, write_nb
 from nbdev.process import NBProcessor
 from nbdev.config import get_config
 
@@ -26,18 +27,20 @@ def run_nb(fn, flags=()):
     "Run notebook `fn` top to bottom in its own folder and save it with its outputs."
     fn = Path(fn).absolute()
     skip = set(get_config().tst_flags.split()) - set(flags)
-    nb = NBProcessor(fn, process=True).nb
+    # NBProcessor parses the `#| ` directives (and strips them from the sources), so run that copy
+    # but write the outputs into the untouched notebook.
+    nb = read_nb(fn)
+    proc = NBProcessor(fn, process=True).nb
     start = time.time()
     shell = CaptureShell(fn)
     cwd = os.getcwd()
     os.chdir(fn.parent)
-    try: shell.run_all(nb, exc_stop=True, preproc=_skip(skip))
+    try: shell.run_all(proc, exc_stop=True, preproc=_skip(skip))
     finally: os.chdir(cwd)
-    from execnb.nbio import write_nb
-    for c in nb.cells: c.pop('directives_', None)
+    for cell, ran in zip(nb.cells, proc.cells):
+        if cell.cell_type == 'code': cell['outputs'] = ran.get('outputs', [])
     write_nb(nb, fn)
-    subprocess.run(['nbdev_clean', '--fname', str(fn)], check=False,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(['nbdev_clean', '--fname', str(fn)], check=False, stdout=subprocess.DEVNULL)
     return time.time() - start
 
 if __name__ == '__main__':
