@@ -7,8 +7,8 @@ __all__ = ['page_name', 'doc_notebooks', 'proc_nb', 'cell_options', 'prep_nb', '
            'mathjax_dir', 'DocsBuildError', 'build_docs', 'find_chromium', 'Chromium', 'serve', 'check_page',
            'check_docs', 'docs_cli', 'check_cli']
 
-# %% ../nbs/99_docs.ipynb #4f0bebaa
-import base64, contextlib, fcntl, html, json, os, queue, re, shutil, subprocess, sys, tempfile, threading, time
+# %% ../nbs/99_docs.ipynb #7c24b353
+import base64, contextlib, fcntl, html, json, os, queue, re, shutil, subprocess, sys, tempfile, threading, time, warnings
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import metadata
@@ -28,20 +28,21 @@ from nbdev import doclinks
 from nbdev.doclinks import nbglob
 from nbdev.processors import FilterDefaults
 
-# %% ../nbs/99_docs.ipynb #9f327d29
+# %% ../nbs/99_docs.ipynb #73875835
 def page_name(nb_path, # a notebook under `nbs_path`
               nbs_path, # the project's notebook folder
              )->str: # the page's path inside the site
     "Site path of the page for notebook `nb_path`, by nbdev's own rule"
     return doclinks._nbpath2html(Path(nb_path).relative_to(nbs_path)).as_posix()
 
+# %% ../nbs/99_docs.ipynb #f720092e
 def doc_notebooks(nbs_path)->list:
     "Notebooks under `nbs_path` that become pages, in sidebar order: the index, then by path"
     nbs_path = Path(nbs_path)
     fns = sorted(nbglob(nbs_path, as_path=True), key=lambda p: p.relative_to(nbs_path).parts)
     return sorted(fns, key=lambda p: p.relative_to(nbs_path) != Path('index.ipynb'))
 
-# %% ../nbs/99_docs.ipynb #d6eb4d65
+# %% ../nbs/99_docs.ipynb #8979f965
 @contextlib.contextmanager
 def _in_project(path):
     "Work from project root `path`, with nbdev's config and symbol-lookup caches fresh on the way in and out"
@@ -88,7 +89,7 @@ def proc_nb(fn):
     with _env(IN_TEST='1'): FilterDefaults()(nb)  # IN_TEST: as nbdev's own docs driver sets it
     return nb
 
-# %% ../nbs/99_docs.ipynb #40c60cf6
+# %% ../nbs/99_docs.ipynb #f89650aa
 _re_opt = re.compile(r'^\s*#\|\s*([\w-]+)\s*:?\s*(.*?)\s*$')
 
 def cell_options(src:str)->tuple:
@@ -102,7 +103,7 @@ def cell_options(src:str)->tuple:
 
 def _false(v): return str(v).lower() == 'false'
 
-# %% ../nbs/99_docs.ipynb #d4094f61
+# %% ../nbs/99_docs.ipynb #ab5b42df
 def _md_cell(src, **docs): return dict(cell_type='markdown', source=src, metadata=dict(docs=docs), attachments={})
 
 _re_fence = re.compile(r'^:::+\s*(\{[^}]*\}|[\w-]+)?\s*$')
@@ -152,7 +153,7 @@ def prep_nb(nb)->tuple:
         if src or outs: cells.append({**c, 'source': src, 'outputs': outs, 'metadata': meta})
     return fm, cells
 
-# %% ../nbs/99_docs.ipynb #cc143d49
+# %% ../nbs/99_docs.ipynb #f7a8872b
 _CELLS_TEMPLATE = r"""
 {%- extends 'display_priority.j2' -%}
 {%- block header -%}{%- endblock header -%}
@@ -242,14 +243,14 @@ def render_cells(cells, # cells from `prep_nb`
     body, _ = (exporter or _exporter()).from_notebook_node(nb, resources=dict(metadata=dict(path=str(nb_dir))))
     return body
 
-# %% ../nbs/99_docs.ipynb #e55524dc
+# %% ../nbs/99_docs.ipynb #32b19565
 def pandoc_id(text:str)->str:
     "The id pandoc (so quarto, so nbdev's symbol links) gives a heading with `text`"
     s = re.sub(r'[^\w\s.-]', '', text.strip().lower())
     s = re.sub(r'^[\W\d_]+', '', re.sub(r'\s+', '-', s))
     return s or 'section'
 
-# %% ../nbs/99_docs.ipynb #1302f853
+# %% ../nbs/99_docs.ipynb #544230ac
 _re_math = re.compile(r'(?<!\\)(\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|\$(?:\\.|[^$\\])+?\$|\\begin\{([a-zA-Z]+\*?)\}.+?\\end\{\2\})', re.S)
 
 def count_math(soup)->int:
@@ -257,7 +258,7 @@ def count_math(soup)->int:
     return sum(len(_re_math.findall(s)) for s in soup.find_all(string=True)
                if not isinstance(s, Comment) and not s.find_parent(['pre', 'code', 'script', 'style', 'textarea']))
 
-# %% ../nbs/99_docs.ipynb #5925ef7d
+# %% ../nbs/99_docs.ipynb #4c6eead1
 _re_attr_link = re.compile(r'<a href="([^"]*)">([^<]*)</a>\{([^}]*)\}')
 
 def _rel(target, here):
@@ -318,7 +319,7 @@ def _resolve_links(pages, say):
             else: say(f"  warning: {p['name']} links to {target}, which this site does not have")
     return ids
 
-# %% ../nbs/99_docs.ipynb #c4f3caff
+# %% ../nbs/99_docs.ipynb #07aec2ce
 _PAGE_TEMPLATE = r"""<!doctype html>
 <html lang="en">
 <head>
@@ -379,7 +380,7 @@ window.MathJax = {
 </html>
 """
 
-# %% ../nbs/99_docs.ipynb #46138112
+# %% ../nbs/99_docs.ipynb #65f098df
 _SITE_CSS = r"""
 :root {
   --text: #212529; --muted: #5f6b76; --accent: #2780e3; --accent-dark: #1a5fb4;
@@ -481,7 +482,7 @@ mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
 }
 """
 
-# %% ../nbs/99_docs.ipynb #ac5dcd5d
+# %% ../nbs/99_docs.ipynb #3bde10d9
 def mathjax_dir()->Path:
     "Folder of MathJax 3's browser bundles (`es5/`), installed by the `django-static-mathjax` package"
     try: d = Path(metadata.distribution('django-static-mathjax').locate_file('mathjax/static/mathjax/es5'))
@@ -503,7 +504,7 @@ def _site_static(dest, pygments_style='default'):
     shutil.copy2(src/'tex-chtml-full.js', mj)
     for sub in ['output/chtml/fonts/woff-v2', 'a11y', 'sre', 'ui']: shutil.copytree(src/sub, mj/sub)
 
-# %% ../nbs/99_docs.ipynb #bfafa24f
+# %% ../nbs/99_docs.ipynb #ce22c1a3
 _MARKER = '.course_lib_docs'
 
 class DocsBuildError(RuntimeError): "Some notebooks could not be turned into pages (their pages say why)"
@@ -527,14 +528,14 @@ def _error_page(fn, e):
     title = next((l[2:].strip() for c in read_nb(fn).cells if c.cell_type == 'markdown'
                   for l in c.source.splitlines() if l.startswith('# ')), Path(fn).stem)
     msg = html.escape(f'{e}\n\ncaused by {_err_text(e)}' if e.__cause__ else str(e))
-    return dict(title=title), [_md_cell('<div class="callout-important"><p><strong>This page could not be built.</strong> '
+    return dict(title=title), [_md_cell('<div class="callout-important build-error"><p><strong>This page could not be built.</strong> '
                                         f'nbdev failed to process the notebook:</p><pre>{msg}</pre></div>', raw=True)]
 
 def _inline_md(src):
     "Markdown `src` as inline HTML (for the summary line)"
     return re.sub(r'^<p>|</p>\s*$', '', markdown2html_mistune(src or '').strip())
 
-# %% ../nbs/99_docs.ipynb #f0f352ce
+# %% ../nbs/99_docs.ipynb #83265ed0
 def build_docs(path=None, # project folder (with settings.ini); default: found from the current folder
                dest=None, # output folder; default: settings.ini's `doc_path` (`_docs`)
                quiet:bool=False, # print nothing but warnings
@@ -550,7 +551,12 @@ def build_docs(path=None, # project folder (with settings.ini); default: found f
         pages, failures = [], []
         for fn in doc_notebooks(nbs_path):  # 1. nbdev's processing, every notebook
             t, rel = time.time(), fn.relative_to(nbs_path)
-            try: fm, cells = prep_nb(proc_nb(fn))
+            try:
+                with warnings.catch_warnings(record=True) as ws:
+                    warnings.simplefilter('always', UserWarning)
+                    fm, cells = prep_nb(proc_nb(fn))
+                for msg in dict.fromkeys(str(w.message).strip().splitlines()[0] for w in ws if w.category is UserWarning):
+                    print(f'  warning from nbdev in {rel}: {msg}', flush=True)
             except Exception as e:
                 fm, cells = _error_page(fn, e)
                 failures.append(f'{rel}: {_err_text(e)}')
@@ -586,13 +592,14 @@ def build_docs(path=None, # project folder (with settings.ini); default: found f
     if failures: raise DocsBuildError(f'{len(failures)} notebook(s) could not be processed:\n' + '\n'.join(failures))
     return dest
 
-# %% ../nbs/99_docs.ipynb #5dc0d0db
+# %% ../nbs/99_docs.ipynb #51062dba
 def find_chromium()->str:
     "Path of Chromium: `$CHROMIUM`, else `chromium`, `chromium-browser` or `google-chrome` on the PATH"
     for b in [os.environ.get('CHROMIUM'), 'chromium', 'chromium-browser', 'google-chrome']:
         if b and (p := shutil.which(b)): return p
     raise FileNotFoundError('Chromium not found: install it (Debian/Ubuntu: `apt-get install -y chromium`) or set $CHROMIUM')
 
+# %% ../nbs/99_docs.ipynb #b96167ec
 class Chromium:
     "Headless Chromium, driven through the DevTools protocol on a pipe"
     flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
@@ -600,7 +607,7 @@ class Chromium:
              '--disable-extensions', '--disable-dev-shm-usage', '--no-default-browser-check', '--mute-audio',
              '--hide-scrollbars', '--remote-debugging-pipe', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1']
 
-    def __init__(self, binary=None, timeout:float=30.):
+    def __init__(self, binary:str=None, timeout:float=30.):
         self.binary, self.timeout = binary or find_chromium(), timeout
         self.profile = Path(tempfile.mkdtemp(prefix='course_lib_chromium_'))  # a fresh --user-data-dir
         # Chromium reads commands on its fd 3 and writes replies on its fd 4. posix_spawn puts the pipe ends there
@@ -683,7 +690,7 @@ class Chromium:
     def __exit__(self, *a): self.close()
     def __repr__(self): return f'Chromium({self.version!r}, pid {self.pid})'
 
-# %% ../nbs/99_docs.ipynb #09a7187b
+# %% ../nbs/99_docs.ipynb #3548d907
 class _Handler(SimpleHTTPRequestHandler):
     "Static files, quietly; remembers the requests it could not serve"
     def log_message(self, *a): pass
@@ -699,7 +706,7 @@ def serve(site):
     try: yield f'http://127.0.0.1:{srv.server_address[1]}/', srv.bad
     finally: srv.shutdown(); srv.server_close()
 
-# %% ../nbs/99_docs.ipynb #b67e4811
+# %% ../nbs/99_docs.ipynb #a298eddd
 _PAGE_PROBE = r"""(async () => {
   const mj = window.MathJax;
   if (mj && mj.startup && mj.startup.promise) await mj.startup.promise;
@@ -720,6 +727,7 @@ _PAGE_PROBE = r"""(async () => {
     merror: [...main.querySelectorAll('mjx-merror')].map(e => e.textContent.slice(0, 80)),
     raw: ['$$', '\\(', '\\)', '\\[', '\\]', '\\begin{'].filter(d => text.includes(d)),
     inputs: [...main.querySelectorAll('.cell .input pre')].map(p => p.textContent),
+    build_error: !!main.querySelector('.build-error'),
     links: [...main.querySelectorAll('a[href]')].map(a => a.href),
     height: document.documentElement.scrollHeight,
   };
@@ -762,6 +770,7 @@ def check_page(browser, session, base, page, manifest, root)->tuple:
     if 'exceptionDetails' in r: return [f"the page probe failed: {r['exceptionDetails'].get('text')}"], {}
     d = r['result']['value']
     bad = _browser_errors(browser.events, base)
+    if d['build_error']: bad.append('the page says nbdev could not process its notebook (see the page)')
     if not d['title'].startswith(page['title']): bad.append(f"<title> is {d['title']!r}, not the notebook's title {page['title']!r}")
     if (d['h1'] or '').strip() != page['title']: bad.append(f"the heading is {d['h1']!r}, not {page['title']!r}")
     want = [base + p['page'] for p in manifest['pages']]
@@ -785,7 +794,7 @@ def check_page(browser, session, base, page, manifest, root)->tuple:
         elif frag and frag not in ids[pg or 'index.html']: bad.append(f'link to a missing anchor: {l[len(base):]}')
     return list(dict.fromkeys(bad)), d
 
-# %% ../nbs/99_docs.ipynb #447c33d6
+# %% ../nbs/99_docs.ipynb #da8497d8
 def _screenshot(browser, session, fn, height=None):
     "Save a PNG of the page's first screen, or of the page down to `height` pixels"
     kw = dict(captureBeyondViewport=True, clip=dict(x=0, y=0, width=1280, height=height, scale=1)) if height else {}
@@ -828,7 +837,7 @@ def check_docs(site=None, # the built site; default: the project's `doc_path`
     print(f'docs check: {passed} pages passed, {failed} failed' + (f'; screenshots in {site/shots}' if shots else ''), flush=True)
     return passed, failed
 
-# %% ../nbs/99_docs.ipynb #e2c37727
+# %% ../nbs/99_docs.ipynb #159ee6e7
 @call_parse
 def docs_cli(path:str=None, # project folder (default: found from the current folder)
              dest:str=None, # output folder (default: settings.ini's doc_path, `_docs`)
@@ -838,6 +847,7 @@ def docs_cli(path:str=None, # project folder (default: found from the current fo
     try: build_docs(path, dest, quiet)
     except (DocsBuildError, FileExistsError, FileNotFoundError) as e: sys.exit(f'course_lib_docs: {e}')
 
+# %% ../nbs/99_docs.ipynb #d925f61c
 @call_parse
 def check_cli(site:str=None, # the built site (default: settings.ini's doc_path)
               path:str=None, # project folder (default: found from the current folder)
