@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['def_device', 'get_device', 'to_device', 'collate_device', 'conv']
 
-# %% ../nbs/07_convolutions.ipynb #bc4370b8
+# %% ../nbs/07_convolutions.ipynb #8db13530
 import os, numbers
 from collections.abc import Mapping
 import torch
 from torch import nn
 from torch.utils.data import default_collate
 
-# %% ../nbs/07_convolutions.ipynb #f7549808
+# %% ../nbs/07_convolutions.ipynb #a22ad57f
 def _device_available(dev):
     "Whether the `torch.device` `dev` can be used on this machine."
     if dev.type == 'cpu': return True
@@ -20,7 +20,7 @@ def _device_available(dev):
     if dev.type == 'mps': return torch.backends.mps.is_available()
     return False
 
-# %% ../nbs/07_convolutions.ipynb #7c2b2af2
+# %% ../nbs/07_convolutions.ipynb #995c6154
 def get_device(name:str|None=None, # e.g. 'cuda', 'cuda:1', 'mps' or 'cpu'; default: $COURSE_LIB_DEVICE, else the best available
               )->str:
     "Name of the device to use: `name`, else `$COURSE_LIB_DEVICE`, else cuda, then mps, then cpu."
@@ -42,10 +42,10 @@ def get_device(name:str|None=None, # e.g. 'cuda', 'cuda:1', 'mps' or 'cpu'; defa
                            "choose another or leave $COURSE_LIB_DEVICE unset.")
     return str(dev)
 
-# %% ../nbs/07_convolutions.ipynb #8212c1ef
+# %% ../nbs/07_convolutions.ipynb #9b304c1e
 def_device = get_device()
 
-# %% ../nbs/07_convolutions.ipynb #f97013b5
+# %% ../nbs/07_convolutions.ipynb #707fe77a
 def to_device(x, device=def_device):
     "Move tensor `x`, or tuples, lists and dicts of them (nested), to `device`."
     if isinstance(x, torch.Tensor): return x.to(device)
@@ -60,12 +60,12 @@ def to_device(x, device=def_device):
                     "tuples, lists and dicts of them (numbers, strings and None pass through). "
                     "Convert it first, e.g. with torch.as_tensor.")
 
-# %% ../nbs/07_convolutions.ipynb #113d1ccf
+# %% ../nbs/07_convolutions.ipynb #9df4f9e8
 def collate_device(b, device=def_device):
     "Collate the list of items `b` into a batch with `default_collate`, then move it to `device`."
     return to_device(default_collate(b), device)
 
-# %% ../nbs/07_convolutions.ipynb #074cfcee
+# %% ../nbs/07_convolutions.ipynb #be968b52
 def conv(ni:int, # input channels
          nf:int, # output channels (number of kernels)
          ks:int=3, # kernel size
