@@ -46,6 +46,6 @@ def main(bs=64):
         'DataLoader(training.Dataset)': epoch(DataLoader(Dataset(x, y), bs, shuffle=True)),
         'DataLoaders.from_dd(...).train': epoch(DataLoaders.from_dd(DatasetDict(train=tds, test=tds), bs).train),
         'DataLoader(DictDataset, collate_fn=collate_dict)': epoch(DataLoader(tds, bs, shuffle=True, collate_fn=collate_dict(tds))),
-    }, 'ms', 1e3, 1, 3)
+    }, 'ms', 1e3, 1, 5)
 
 if __name__ == '__main__': main()
