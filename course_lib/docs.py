@@ -7,7 +7,7 @@ __all__ = ['page_name', 'doc_notebooks', 'proc_nb', 'cell_options', 'prep_nb', '
            'mathjax_dir', 'DocsBuildError', 'build_docs', 'find_chromium', 'Chromium', 'serve', 'check_page',
            'check_docs', 'docs_cli', 'check_cli']
 
-# %% ../nbs/99_docs.ipynb #0dd42437
+# %% ../nbs/99_docs.ipynb #b06d2fc9
 import base64, contextlib, html, json, os, queue, re, shutil, subprocess, sys, tempfile, threading, time, warnings
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -28,21 +28,21 @@ from nbdev import doclinks
 from nbdev.doclinks import nbglob
 from nbdev.processors import FilterDefaults
 
-# %% ../nbs/99_docs.ipynb #4ec382c2
+# %% ../nbs/99_docs.ipynb #9efb9d0a
 def page_name(nb_path, # a notebook under `nbs_path`
               nbs_path, # the project's notebook folder
              )->str: # the page's path inside the site
     "Site path of the page for notebook `nb_path`, by nbdev's own rule"
     return doclinks._nbpath2html(Path(nb_path).relative_to(nbs_path)).as_posix()
 
-# %% ../nbs/99_docs.ipynb #a4933ce2
+# %% ../nbs/99_docs.ipynb #8b4262a7
 def doc_notebooks(nbs_path)->list:
     "Notebooks under `nbs_path` that become pages, in sidebar order: the index, then by path"
     nbs_path = Path(nbs_path)
     fns = sorted(nbglob(nbs_path, as_path=True), key=lambda p: p.relative_to(nbs_path).parts)
     return sorted(fns, key=lambda p: p.relative_to(nbs_path) != Path('index.ipynb'))
 
-# %% ../nbs/99_docs.ipynb #57323328
+# %% ../nbs/99_docs.ipynb #c725617a
 @contextlib.contextmanager
 def _in_project(path):
     "Work from project root `path`, with nbdev's config and symbol-lookup caches fresh on the way in and out"
@@ -89,7 +89,7 @@ def proc_nb(fn):
     with _env(IN_TEST='1'): FilterDefaults()(nb)  # IN_TEST: as nbdev's own docs driver sets it
     return nb
 
-# %% ../nbs/99_docs.ipynb #1f770d28
+# %% ../nbs/99_docs.ipynb #c765e5f4
 _re_opt = re.compile(r'^\s*#\|\s*([\w-]+)\s*:?\s*(.*?)\s*$')
 
 def cell_options(src:str)->tuple:
@@ -103,7 +103,7 @@ def cell_options(src:str)->tuple:
 
 def _false(v): return str(v).lower() == 'false'
 
-# %% ../nbs/99_docs.ipynb #d440fd56
+# %% ../nbs/99_docs.ipynb #e4682ce8
 def _md_cell(src, **docs): return dict(cell_type='markdown', source=src, metadata=dict(docs=docs), attachments={})
 
 _re_fence = re.compile(r'^:::+\s*(\{[^}]*\}|[\w-]+)?\s*$')
@@ -153,7 +153,7 @@ def prep_nb(nb)->tuple:
         if src or outs: cells.append({**c, 'source': src, 'outputs': outs, 'metadata': meta})
     return fm, cells
 
-# %% ../nbs/99_docs.ipynb #b9907ff0
+# %% ../nbs/99_docs.ipynb #033acb3d
 _CELLS_TEMPLATE = r"""
 {%- extends 'display_priority.j2' -%}
 {%- block header -%}{%- endblock header -%}
@@ -243,14 +243,14 @@ def render_cells(cells, # cells from `prep_nb`
     body, _ = (exporter or _exporter()).from_notebook_node(nb, resources=dict(metadata=dict(path=str(nb_dir))))
     return body
 
-# %% ../nbs/99_docs.ipynb #0abf18b0
+# %% ../nbs/99_docs.ipynb #0371e427
 def pandoc_id(text:str)->str:
     "The id pandoc (so quarto, so nbdev's symbol links) gives a heading with `text`"
     s = re.sub(r'[^\w\s.-]', '', text.strip().lower())
     s = re.sub(r'^[\W\d_]+', '', re.sub(r'\s+', '-', s))
     return s or 'section'
 
-# %% ../nbs/99_docs.ipynb #de1871ce
+# %% ../nbs/99_docs.ipynb #656fa94f
 _re_math = re.compile(r'(?<!\\)(\$\$.+?\$\$|\\\[.+?\\\]|\\\(.+?\\\)|\$(?:\\.|[^$\\])+?\$|\\begin\{([a-zA-Z]+\*?)\}.+?\\end\{\2\})', re.S)
 
 def count_math(soup)->int:
@@ -258,7 +258,7 @@ def count_math(soup)->int:
     return sum(len(_re_math.findall(s)) for s in soup.find_all(string=True)
                if not isinstance(s, Comment) and not s.find_parent(['pre', 'code', 'script', 'style', 'textarea']))
 
-# %% ../nbs/99_docs.ipynb #51d45d55
+# %% ../nbs/99_docs.ipynb #b25e4d87
 _re_attr_link = re.compile(r'<a href="([^"]*)">([^<]*)</a>\{([^}]*)\}')
 
 def _rel(target, here):
@@ -323,7 +323,7 @@ def _resolve_links(pages, say):
     for n in dict.fromkeys(notes): say(n)
     return ids
 
-# %% ../nbs/99_docs.ipynb #3f1955b4
+# %% ../nbs/99_docs.ipynb #cc6dd7df
 _PAGE_TEMPLATE = r"""<!doctype html>
 <html lang="en">
 <head>
@@ -384,7 +384,7 @@ window.MathJax = {
 </html>
 """
 
-# %% ../nbs/99_docs.ipynb #cd2172cf
+# %% ../nbs/99_docs.ipynb #3447bbfd
 _SITE_CSS = r"""
 :root {
   --text: #212529; --muted: #5f6b76; --accent: #2780e3; --accent-dark: #1a5fb4;
@@ -402,7 +402,7 @@ a:hover { text-decoration: underline; }
 .topbar a { color: #fff; }
 .topbar .brand { font-weight: 650; font-size: 1.2rem; letter-spacing: .01em; }
 .topbar .tagline { opacity: .85; font-size: .9rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; flex: 1; }
-.topbar .repo { font-size: .9rem; opacity: .9; }
+.topbar .repo { margin-left: auto; font-size: .9rem; opacity: .9; }
 .layout { display: grid; grid-template-columns: 16rem minmax(0, 1fr) 13.5rem; align-items: start; }
 .sidebar { position: sticky; top: 3.5rem; height: calc(100vh - 3.5rem); overflow-y: auto;
   padding: 1.25rem .75rem 2rem; background: var(--side-bg); border-right: 1px solid var(--border); }
@@ -486,7 +486,7 @@ mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
 }
 """
 
-# %% ../nbs/99_docs.ipynb #15a1f826
+# %% ../nbs/99_docs.ipynb #d888f72f
 def mathjax_dir()->Path:
     "Folder of MathJax 3's browser bundles (`es5/`), installed by the `django-static-mathjax` package"
     try: d = Path(metadata.distribution('django-static-mathjax').locate_file('mathjax/static/mathjax/es5'))
@@ -508,7 +508,7 @@ def _site_static(dest, pygments_style='default'):
     shutil.copy2(src/'tex-chtml-full.js', mj)
     for sub in ['output/chtml/fonts/woff-v2', 'a11y', 'sre', 'ui']: shutil.copytree(src/sub, mj/sub)
 
-# %% ../nbs/99_docs.ipynb #f485628b
+# %% ../nbs/99_docs.ipynb #5203585f
 _MARKER = '.course_lib_docs'
 
 class DocsBuildError(RuntimeError): "Some notebooks could not be turned into pages (their pages say why)"
@@ -539,7 +539,7 @@ def _inline_md(src):
     "Markdown `src` as inline HTML (for the summary line)"
     return re.sub(r'^<p>|</p>\s*$', '', markdown2html_mistune(src or '').strip())
 
-# %% ../nbs/99_docs.ipynb #43988d92
+# %% ../nbs/99_docs.ipynb #376741ab
 def build_docs(path=None, # project folder (with settings.ini); default: found from the current folder
                dest=None, # output folder; default: settings.ini's `doc_path` (`_docs`)
                quiet:bool=False, # print nothing but warnings
@@ -596,14 +596,14 @@ def build_docs(path=None, # project folder (with settings.ini); default: found f
     if failures: raise DocsBuildError(f'{len(failures)} notebook(s) could not be processed:\n' + '\n'.join(failures))
     return dest
 
-# %% ../nbs/99_docs.ipynb #0c26dcdd
+# %% ../nbs/99_docs.ipynb #1202fe6d
 def find_chromium()->str:
     "Path of Chromium: `$CHROMIUM`, else `chromium`, `chromium-browser` or `google-chrome` on the PATH"
     for b in [os.environ.get('CHROMIUM'), 'chromium', 'chromium-browser', 'google-chrome']:
         if b and (p := shutil.which(b)): return p
     raise FileNotFoundError('Chromium not found: install it (Debian/Ubuntu: `apt-get install -y chromium`) or set $CHROMIUM')
 
-# %% ../nbs/99_docs.ipynb #ea6812a4
+# %% ../nbs/99_docs.ipynb #9346bf2c
 class Chromium:
     "Headless Chromium, driven through the DevTools protocol on a pipe"
     flags = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
@@ -695,7 +695,7 @@ class Chromium:
     def __exit__(self, *a): self.close()
     def __repr__(self): return f'Chromium({self.version!r}, pid {self.pid})'
 
-# %% ../nbs/99_docs.ipynb #1687176f
+# %% ../nbs/99_docs.ipynb #9cf56c21
 class _Handler(SimpleHTTPRequestHandler):
     "Static files, quietly; remembers the requests it could not serve"
     def log_message(self, *a): pass
@@ -711,7 +711,7 @@ def serve(site):
     try: yield f'http://127.0.0.1:{srv.server_address[1]}/', srv.bad
     finally: srv.shutdown(); srv.server_close()
 
-# %% ../nbs/99_docs.ipynb #f1d3036e
+# %% ../nbs/99_docs.ipynb #bc5f4bc1
 _PAGE_PROBE = r"""(async () => {
   const mj = window.MathJax;
   if (mj && mj.startup && mj.startup.promise) await mj.startup.promise;
@@ -799,7 +799,7 @@ def check_page(browser, session, base, page, manifest, root)->tuple:
         elif frag and frag not in ids[pg or 'index.html']: bad.append(f'link to a missing anchor: {l[len(base):]}')
     return list(dict.fromkeys(bad)), d
 
-# %% ../nbs/99_docs.ipynb #d67ee1b5
+# %% ../nbs/99_docs.ipynb #97994e99
 def _screenshot(browser, session, fn, height=None):
     "Save a PNG of the page's first screen, or of the page down to `height` pixels"
     kw = dict(captureBeyondViewport=True, clip=dict(x=0, y=0, width=1280, height=height, scale=1)) if height else {}
@@ -842,7 +842,7 @@ def check_docs(site=None, # the built site; default: the project's `doc_path`
     print(f'docs check: {passed} pages passed, {failed} failed' + (f'; screenshots in {site/shots}' if shots else ''), flush=True)
     return passed, failed
 
-# %% ../nbs/99_docs.ipynb #12166a88
+# %% ../nbs/99_docs.ipynb #eac57855
 @call_parse
 def docs_cli(path:str=None, # project folder (default: found from the current folder)
              dest:str=None, # output folder (default: settings.ini's doc_path, `_docs`)
@@ -852,7 +852,7 @@ def docs_cli(path:str=None, # project folder (default: found from the current fo
     try: build_docs(path, dest, quiet)
     except (DocsBuildError, FileExistsError, FileNotFoundError) as e: sys.exit(f'course_lib_docs: {e}')
 
-# %% ../nbs/99_docs.ipynb #12591c15
+# %% ../nbs/99_docs.ipynb #722083c7
 @call_parse
 def check_cli(site:str=None, # the built site (default: settings.ini's doc_path)
               path:str=None, # project folder (default: found from the current folder)
