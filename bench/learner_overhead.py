@@ -1,0 +1,87 @@
+"""Learner overhead: one epoch through `Learner` (TrainCB, DeviceCB, MetricsCB) vs the plain `fit` of 04.
+
+Both train the same model from the same starting weights, on the same data and the same loaders, for one epoch
+(a training pass and a validation pass). Runs alternate, each timed as the best of `--repeats`, in the same process.
+Target: Learner / plain <= 1.10.
+
+    python bench/learner_overhead.py [--repeats 7] [--n 10000] [--bs 256] [--threads 1]
+
+Data: Fashion-MNIST (offline: course_lib's synthetic stand-in), `demo_size(n)` training items, sent to `def_device`
+beforehand so that neither loop pays for copying it. Two models: the CNN of 09's worked example (the target), and a
+small MLP, where the loop's own cost weighs most (for information). On a CPU the bench uses one thread by default:
+on a shared machine, two-thread kernels waiting on each other swing the timings far more than the loops differ.
+"""
+import argparse, contextlib, copy, io, time, warnings
+import torch
+import torch.nn.functional as F
+from torch import nn, optim
+
+from course_lib.conv import conv, def_device
+from course_lib.data import demo_size, load_fashion_mnist
+from course_lib.datasets import DataLoaders
+from course_lib.learner import Accuracy, DeviceCB, Learner, MetricsCB, TrainCB
+from course_lib.training import Dataset, get_dls
+from course_lib.training import fit as plain_fit
+
+def get_cnn():
+    return nn.Sequential(conv(1, 8), conv(8, 16), conv(16, 32), conv(32, 64), conv(64, 10, act=False), nn.Flatten())
+
+def get_mlp():
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 50), nn.ReLU(), nn.Linear(50, 10))
+
+def _sync():
+    if torch.cuda.is_available(): torch.cuda.synchronize()
+
+def _time(f):
+    _sync()
+    t = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()): f()   # both loops print once per epoch
+    _sync()
+    return time.perf_counter() - t
+
+def bench(name, get_model, dls, lr, repeats):
+    torch.manual_seed(0)
+    model = get_model().to(def_device)
+    init = copy.deepcopy(model.state_dict())
+
+    def plain():
+        model.load_state_dict(init)
+        plain_fit(1, model, F.cross_entropy, optim.SGD(model.parameters(), lr), dls.train, dls.valid, log=print)
+
+    def learner():
+        model.load_state_dict(init)
+        Learner(model, dls, F.cross_entropy, lr, cbs=[TrainCB(), DeviceCB(), MetricsCB(Accuracy())]).fit(1)
+
+    _time(plain); _time(learner)                # warm up (allocator, kernels, caches)
+    t_plain, t_learn = [], []
+    for _ in range(repeats):                    # alternate, so drifts in machine load hit both
+        t_plain.append(_time(plain))
+        t_learn.append(_time(learner))
+    p, l = min(t_plain), min(t_learn)
+    nb = len(dls.train) + len(dls.valid)
+    print(f'{name:>4}: plain fit {p*1000:8.1f} ms   Learner {l*1000:8.1f} ms   ratio {l/p:.3f}   '
+          f'({(l-p)/nb*1e6:+.0f} us per batch; best of {repeats}; {len(dls.train)}+{len(dls.valid)} batches)')
+    return l / p
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--repeats', type=int, default=7)
+    ap.add_argument('--n', type=int, default=10_000, help='training items on a CPU (demo_size); all on a GPU')
+    ap.add_argument('--bs', type=int, default=256)
+    ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (0: leave torch\'s default)')
+    a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')         # the offline stand-in's warning
+        (x_trn, y_trn), (x_val, y_val), _ = load_fashion_mnist()
+    n_trn, n_val = demo_size(a.n), demo_size(a.n // 5)
+    x_trn, y_trn = x_trn[:n_trn].view(-1, 1, 28, 28).to(def_device), y_trn[:n_trn].to(def_device)
+    x_val, y_val = x_val[:n_val].view(-1, 1, 28, 28).to(def_device), y_val[:n_val].to(def_device)
+    dls = DataLoaders(*get_dls(Dataset(x_trn, y_trn), Dataset(x_val, y_val), a.bs))
+    print(f'device {def_device}, torch threads {torch.get_num_threads()}, {len(x_trn)} training / {len(x_val)} '
+          f'validation items, batch size {a.bs}')
+    r = bench('CNN', get_cnn, dls, 0.1, a.repeats)
+    bench('MLP', get_mlp, dls, 0.1, a.repeats)
+    print(f'Learner overhead on the CNN: {r:.3f}x the plain fit (target <= 1.10): {"OK" if r <= 1.10 else "OVER"}')
+
+if __name__ == '__main__': main()
