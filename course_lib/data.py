@@ -132,7 +132,9 @@ def download(url:str, # where to get the file
         size, h, got = int(r.headers.get('Content-Length') or 0), _md5(), 0
         with _atomic(dest) as f:
             chunks = iter(lambda: r.read(blk), b'')
-            if progress and size: chunks = progress_bar(chunks, total=math.ceil(size/blk), leave=False, comment=dest.name)
+            if progress and size:
+                chunks = progress_bar(chunks, total=math.ceil(size/blk), leave=False)
+                chunks.comment = dest.name
             for b in chunks:
                 h.update(b); f.write(b); got += len(b)
             if size and got != size: raise ConnectionError(f"{url}: connection closed after {got} of {size} bytes.")
@@ -188,10 +190,8 @@ def _digit_templates() -> torch.Tensor:
 # %% ../nbs/00_data.ipynb #c029
 def _u(g, n, lo, hi): return torch.rand(n, generator=g)*(hi - lo) + lo
 
-def _warp(x:torch.Tensor, # images (n, 1, H, W)
-          g:torch.Generator, rot=15., scale=(0.85, 1.15), aspect=0.12, shear=0.3, shift=0.1, elastic=0.08, out=28):
-    "Randomly rotate (degrees), scale, stretch, shear, shift and elastically wobble each image, resampled to `out`×`out`."
-    n = x.shape[0]
+def _grid(g:torch.Generator, n:int, rot=15., scale=(0.85, 1.15), aspect=0.12, shear=0.3, shift=0.1, elastic=0.08, out=28):
+    "Random sampling grids (n, out, out, 2): rotate (degrees), scale, stretch, shear, shift, then wobble elastically."
     a = _u(g, n, -rot, rot)*math.pi/180
     s = _u(g, n, *scale)
     sx, sy = s*(1 + _u(g, n, -aspect, aspect)), s*(1 + _u(g, n, -aspect, aspect))
@@ -203,9 +203,13 @@ def _warp(x:torch.Tensor, # images (n, 1, H, W)
                          torch.stack([si/sx, (si*sh + c)/sy, t[:, 1]], 1)], 1)  # (n, 2, 3)
     grid = F.affine_grid(theta, [n, 1, out, out], align_corners=False)  # (n, out, out, 2)
     if elastic:
-        d = torch.randn(n, 2, 4, 4, generator=g)*elastic
-        grid = grid + F.interpolate(d, size=(out, out), mode='bicubic', align_corners=False).permute(0, 2, 3, 1)
-    return F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)  # (n, 1, out, out)
+        d = torch.randn(n, 2, 4, 4, generator=g)*elastic  # coarse random offsets...
+        grid = grid + F.interpolate(d, size=(out, out), mode='bicubic', align_corners=False).permute(0, 2, 3, 1)  # ...smoothly upsampled
+    return grid
+
+def _warp(x:torch.Tensor, g:torch.Generator, **kwargs) -> torch.Tensor:
+    "Resample each image of `x` (n, 1, H, W) through its own random `_grid(**kwargs)`: (n, 1, 28, 28)."
+    return F.grid_sample(x, _grid(g, x.shape[0], **kwargs), mode='bilinear', padding_mode='zeros', align_corners=False)
 
 def _noise(x, g, gain=(0.8, 1.6), sigma=(0., 0.15)):
     "Random contrast then Gaussian noise of a random strength, clipped to [0, 1]."
@@ -225,145 +229,162 @@ def _make_digits(n:int, g:torch.Generator):
 # %% ../nbs/00_data.ipynb #c031
 FASHION_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
 
-_S = 56  # fashion images are drawn at 56x56 and warped down to 28x28
-_YY, _XX = torch.meshgrid(torch.linspace(-1, 1, _S), torch.linspace(-1, 1, _S), indexing='ij')
-
-def _soft(d): return (d*_S/2 + 0.5).clamp(0, 1)  # signed distance in [-1, 1] units -> anti-aliased coverage
-
-def _poly(P:torch.Tensor) -> torch.Tensor:
-    "Soft masks (n, S, S) of convex polygons with vertices `P` (n, k, 2) as (x, y), listed in order."
-    k = P.shape[1]
-    area = sum(P[:, i, 0]*P[:, (i+1) % k, 1] - P[:, (i+1) % k, 0]*P[:, i, 1] for i in range(k))
-    sgn = torch.where(area < 0, -1., 1.)[:, None, None]
-    d = None
-    for i in range(k):
-        a, e = P[:, i], P[:, (i+1) % k] - P[:, i]
-        ex, ey = e[:, 0, None, None], e[:, 1, None, None]
-        di = sgn*(ex*(_YY - a[:, 1, None, None]) - ey*(_XX - a[:, 0, None, None]))/e.norm(dim=1).clamp_min(1e-6)[:, None, None]
-        d = di if d is None else torch.minimum(d, di)
-    return _soft(d)
+class _Canvas:
+    "A batch of images' sampling positions X, Y (n, H, W); shapes are evaluated there as soft coverage masks."
+    def __init__(self, grid, px):
+        self.X, self.Y, self.px = grid[..., 0], grid[..., 1], px  # px (n, 1, 1): pixel size in shape units
+        self.n = len(grid)
+    def __getitem__(self, i): return _Canvas(torch.stack([self.X[i], self.Y[i]], -1), self.px[i])
+    def soft(self, d): return (d/self.px + 0.5).clamp(0, 1)  # signed distance -> anti-aliased coverage
+    def poly(self, P):
+        "Masks (n, H, W) of convex polygons with vertices `P` (n, k, 2) as (x, y), in order either way round."
+        k, v = P.shape[1], lambda t: t[:, None, None]
+        area = sum(P[:, i, 0]*P[:, (i+1) % k, 1] - P[:, (i+1) % k, 0]*P[:, i, 1] for i in range(k))
+        sgn = v(torch.where(area < 0, -1., 1.))
+        d = None
+        for i in range(k):
+            a, e = P[:, i], P[:, (i+1) % k] - P[:, i]
+            di = sgn*(v(e[:, 0])*(self.Y - v(a[:, 1])) - v(e[:, 1])*(self.X - v(a[:, 0])))/v(e.norm(dim=1).clamp_min(1e-6))
+            d = di if d is None else torch.minimum(d, di)
+        return self.soft(d)
+    def quad(self, *pts): return self.poly(_pts(*pts))
+    def rect(self, x0, y0, x1, y1): return self.quad((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+    def ellipse(self, cx, cy, rx, ry):
+        v = lambda t: t[:, None, None]
+        r = (((self.X - v(cx))/v(rx))**2 + ((self.Y - v(cy))/v(ry))**2).sqrt()
+        return self.soft((1 - r)*v(torch.minimum(rx, ry)))
 
 def _pts(*pts): return torch.stack([torch.stack(p, 1) for p in pts], 1)  # (x, y) pairs of (n,) tensors -> (n, k, 2)
-def _quad(*pts): return _poly(_pts(*pts))
-def _rect(x0, y0, x1, y1): return _quad((x0, y0), (x1, y0), (x1, y1), (x0, y1))
 def _flip(P): return P*torch.tensor([-1., 1.])  # mirror polygon vertices left-right
 def _union(*ms): return torch.stack(ms).amax(0)
+def _full(n, v): return torch.full((n,), float(v))
 
-def _ellipse(cx, cy, rx, ry):
-    "Soft masks (n, S, S) of ellipses."
-    v = lambda t: t[:, None, None]
-    r = (((_XX - v(cx))/v(rx))**2 + ((_YY - v(cy))/v(ry))**2).sqrt()
-    return _soft((1 - r)*v(torch.minimum(rx, ry)))
-
-def _top(g, n, sleeve_len, sleeve_ang, ws, yt, yb, flare):
-    "Mask of a garment's body (shoulders at half-width `ws`, from `yt` to `yb`) with two sleeves at angle `sleeve_ang` (radians below horizontal)."
-    z = torch.zeros(n)
-    body = _quad((-ws, yt), (ws, yt), (ws + flare, yb), (-ws - flare, yb))
-    sw = _u(g, n, 0.16, 0.24)  # sleeve width
+def _top(c, g, sleeve_len, sleeve_ang, ws, yt, yb, flare):
+    "A garment's body (shoulder half-width `ws`, from `yt` down to `yb`) with two sleeves at `sleeve_ang` radians below horizontal."
+    body = c.quad((-ws, yt), (ws, yt), (ws + flare, yb), (-ws - flare, yb))
+    sw = _u(g, c.n, .16, .24)  # sleeve width
     u = torch.stack([sleeve_ang.cos(), sleeve_ang.sin()], 1)[:, None]  # (n, 1, 2) sleeve direction
-    root = _pts((ws - 0.04, yt), (ws - 0.02, yt + sw/sleeve_ang.cos().clamp_min(0.3)))  # (n, 2, 2) shoulder, armpit
-    P = torch.cat([root[:, :1], root[:, :1] + sleeve_len[:, None, None]*u, root[:, 1:] + sleeve_len[:, None, None]*u, root[:, 1:]], 1)
-    return _union(body, _poly(P), _poly(_flip(P)))
+    root = _pts((ws - .04, yt), (ws - .02, yt + sw/sleeve_ang.cos().clamp_min(.3)))  # (n, 2, 2) shoulder, armpit
+    L = sleeve_len[:, None, None]
+    P = torch.cat([root[:, :1], root[:, :1] + L*u, root[:, 1:] + L*u, root[:, 1:]], 1)  # (n, 4, 2)
+    return _union(body, c.poly(P), c.poly(_flip(P)))
 
-def _tshirt(g, n):
-    ws, yt, yb = _u(g, n, .34, .46), _u(g, n, -.75, -.6), _u(g, n, .7, .88)
-    m = _top(g, n, _u(g, n, .2, .38), _u(g, n, .35, .8), ws, yt, yb, _u(g, n, -.04, .06))
-    return m*(1 - _ellipse(torch.zeros(n), yt, _u(g, n, .1, .18), _u(g, n, .05, .12)))
+def _neck(c, g, yt, w=(.08, .18)): return 1 - c.ellipse(_full(c.n, 0), yt, _u(g, c.n, *w), _u(g, c.n, .04, .12))
 
-def _pullover(g, n):
-    ws, yt, yb = _u(g, n, .3, .4), _u(g, n, -.75, -.6), _u(g, n, .6, .8)
-    m = _top(g, n, _u(g, n, .9, 1.2), _u(g, n, 1.05, 1.35), ws, yt, yb, _u(g, n, -.02, .05))
-    return m*(1 - _ellipse(torch.zeros(n), yt, _u(g, n, .08, .14), _u(g, n, .04, .1)))
+def _tshirt(c, g):
+    n = c.n
+    ws, yt, yb = _u(g, n, .32, .46), _u(g, n, -.75, -.6), _u(g, n, .6, .88)
+    return _top(c, g, _u(g, n, .15, .4), _u(g, n, .3, .9), ws, yt, yb, _u(g, n, -.04, .08))*_neck(c, g, yt)
 
-def _coat(g, n):
-    ws, yt, yb = _u(g, n, .32, .42), _u(g, n, -.8, -.65), _u(g, n, .75, .95)
-    m = _top(g, n, _u(g, n, .95, 1.25), _u(g, n, 1.1, 1.35), ws, yt, yb, _u(g, n, 0., .1))
+def _pullover(c, g):
+    n = c.n
+    ws, yt, yb = _u(g, n, .3, .42), _u(g, n, -.75, -.6), _u(g, n, .55, .85)
+    m = _top(c, g, _u(g, n, .8, 1.2), _u(g, n, 1., 1.4), ws, yt, yb, _u(g, n, -.04, .06))
+    hem = c.rect(-ws - .1, yb - _u(g, n, .05, .12), ws + .1, yb + .1)  # ribbed hem band, slightly darker or lighter
+    return m*_neck(c, g, yt, (.06, .14))*(1 + _u(g, n, -.25, .25)[:, None, None]*hem)
+
+def _coat(c, g):
+    n = c.n
+    ws, yt, yb = _u(g, n, .32, .44), _u(g, n, -.8, -.62), _u(g, n, .65, .95)
+    m = _top(c, g, _u(g, n, .85, 1.25), _u(g, n, 1.05, 1.4), ws, yt, yb, _u(g, n, -.02, .1))
     w = _u(g, n, .01, .03)
-    opening = _rect(-w, yt, w, yb)
-    lapels = _quad((torch.full((n,), -.12), yt), (torch.full((n,), .12), yt), (torch.zeros(n), yt + _u(g, n, .2, .45)))
-    return m*(1 - .6*opening)*(1 - .5*lapels)
+    opening = c.rect(-w, yt, w, yb)*_u(g, n, .1, .6)[:, None, None]
+    lapels = c.quad((_full(n, -.12), yt), (_full(n, .12), yt), (_full(n, 0), yt + _u(g, n, .15, .45)))*_u(g, n, 0, .5)[:, None, None]
+    return m*(1 - opening)*(1 - lapels)
 
-def _shirt(g, n):
-    ws, yt, yb = _u(g, n, .32, .44), _u(g, n, -.75, -.6), _u(g, n, .65, .85)
+def _shirt(c, g):
+    n = c.n
+    ws, yt, yb = _u(g, n, .3, .44), _u(g, n, -.75, -.6), _u(g, n, .6, .88)
     long = torch.rand(n, generator=g) < .6
-    m = _top(g, n, torch.where(long, _u(g, n, .85, 1.15), _u(g, n, .25, .4)),
-             torch.where(long, _u(g, n, 1.05, 1.3), _u(g, n, .4, .8)), ws, yt, yb, _u(g, n, -.02, .05))
-    z, r = torch.zeros(n), torch.full((n,), .035)
-    placket = _rect(z - .015, yt + .1, z + .015, yb)
-    buttons = _union(*[_ellipse(z, yt + .2 + i*(yb - yt - .2)/5, r, r) for i in range(5)])
+    m = _top(c, g, torch.where(long, _u(g, n, .8, 1.2), _u(g, n, .15, .4)),
+             torch.where(long, _u(g, n, 1., 1.4), _u(g, n, .3, .9)), ws, yt, yb, _u(g, n, -.04, .06))
+    z, r = _full(n, 0), _full(n, .035)
+    placket = c.rect(z - .015, yt + .1, z + .015, yb)*_u(g, n, .05, .4)[:, None, None]
+    buttons = _union(*[c.ellipse(z, yt + .2 + i*(yb - yt - .2)/5, r, r) for i in range(5)])*_u(g, n, 0, .3)[:, None, None]
     collar = _pts((z - .16, yt - .02), (z, yt - .02), (z - .02, yt + .2))
-    collar = _union(_poly(collar), _poly(_flip(collar)))
-    return (m*(1 - .45*placket) + .35*buttons*m).clamp(0, 1)*(1 - .3*collar) + .3*collar
+    collar = _union(c.poly(collar), c.poly(_flip(collar)))*_u(g, n, .1, .4)[:, None, None]
+    return ((m*(1 - placket) + buttons*m).clamp(0, 1)*(1 - collar) + collar)*_neck(c, g, yt, (.04, .1))
 
-def _trouser(g, n):
-    y0, y1, yc = _u(g, n, -.9, -.75), _u(g, n, .8, .95), _u(g, n, -.45, -.2)
-    wt, wb, gap = _u(g, n, .2, .32), _u(g, n, .1, .18), _u(g, n, .01, .08)
-    leg = _pts((-wt, yc), (torch.full((n,), -.005), yc), (-gap, y1), (-gap - 2*wb, y1))
-    return _union(_rect(-wt, y0, wt, yc + .05), _poly(leg), _poly(_flip(leg)))
+def _trouser(c, g):
+    n = c.n
+    y0, y1, yc = _u(g, n, -.9, -.75), _u(g, n, .8, .95), _u(g, n, -.45, -.15)
+    wt, wb, gap = _u(g, n, .2, .34), _u(g, n, .09, .18), _u(g, n, .0, .08)
+    leg = _pts((-wt, yc), (_full(n, -.005), yc), (-gap, y1), (-gap - 2*wb, y1))
+    return _union(c.rect(-wt, y0, wt, yc + .05), c.poly(leg), c.poly(_flip(leg)))
 
-def _dress(g, n):
-    yt, yw, yb = _u(g, n, -.85, -.7), _u(g, n, -.35, -.05), _u(g, n, .75, .95)
-    wt, ww, wb = _u(g, n, .16, .26), _u(g, n, .12, .2), _u(g, n, .3, .6)
-    top = _quad((-wt, yt), (wt, yt), (ww, yw), (-ww, yw))*(1 - _ellipse(torch.zeros(n), yt, wt*_u(g, n, .3, .6), _u(g, n, .05, .15)))
-    return _union(top, _quad((-ww, yw - .01), (ww, yw - .01), (wb, yb), (-wb, yb)))
+def _dress(c, g):
+    n = c.n
+    yt, yw, yb = _u(g, n, -.85, -.65), _u(g, n, -.35, 0.), _u(g, n, .7, .95)
+    wt, ww, wb = _u(g, n, .16, .3), _u(g, n, .12, .22), _u(g, n, .28, .6)
+    short = torch.rand(n, generator=g) < .3  # some dresses have short sleeves
+    top = torch.where(short[:, None, None], _top(c, g, _u(g, n, .1, .25), _u(g, n, .3, .8), wt, yt, yw, ww - wt),
+                      c.quad((-wt, yt), (wt, yt), (ww, yw), (-ww, yw)))
+    top = top*(1 - c.ellipse(_full(n, 0), yt, wt*_u(g, n, .3, .6), _u(g, n, .05, .15)))
+    return _union(top, c.quad((-ww, yw - .01), (ww, yw - .01), (wb, yb), (-wb, yb)))
 
-def _sandal(g, n):
-    y0, th, tilt = _u(g, n, .15, .45), _u(g, n, .06, .12), _u(g, n, -.15, .05)
+def _sandal(c, g):
+    n = c.n
+    y0, th, tilt = _u(g, n, .1, .45), _u(g, n, .06, .14), _u(g, n, -.15, .05)
     x0, x1 = _u(g, n, -.9, -.75), _u(g, n, .75, .9)
-    sole = _quad((x0, y0 + tilt), (x1, y0 - tilt), (x1, y0 - tilt + th), (x0, y0 + tilt + th))
+    sole = c.quad((x0, y0 + tilt), (x1, y0 - tilt), (x1, y0 - tilt + th), (x0, y0 + tilt + th))
     straps = []
     for i in range(3):
-        cx, top = x0 + (x1 - x0)*(.2 + .3*i) + _u(g, n, -.08, .08), y0 - _u(g, n, .25, .6)
-        w, lean = _u(g, n, .04, .09), _u(g, n, -.3, .3)
-        straps.append(_quad((cx - w + lean, top), (cx + w + lean, top), (cx + w, y0 + .02), (cx - w, y0 + .02)))
+        cx, top = x0 + (x1 - x0)*(.2 + .3*i) + _u(g, n, -.08, .08), y0 - _u(g, n, .2, .6)
+        w, lean = _u(g, n, .03, .1), _u(g, n, -.3, .3)
+        straps.append(c.quad((cx - w + lean, top), (cx + w + lean, top), (cx + w, y0 + .02), (cx - w, y0 + .02)))
     return _union(sole, _u(g, n, .5, 1.)[:, None, None]*_union(*straps))
 
-def _sneaker(g, n):
-    yb, th, h = _u(g, n, .3, .5), _u(g, n, .08, .16), _u(g, n, .35, .55)
+def _sneaker(c, g):
+    n = c.n
+    yb, th, h = _u(g, n, .25, .5), _u(g, n, .06, .16), _u(g, n, .3, .6)
     x0, x1 = _u(g, n, -.9, -.75), _u(g, n, .75, .95)
-    heel = _quad((x0, yb - th), (x0 + .05, yb - th - h), (x0 + .5, yb - th - h + .05), (x0 + .6, yb - th))
-    toe = _quad((x0 + .4, yb - th), (x0 + .5, yb - th - h + .05), (x1 - .1, yb - th - _u(g, n, .1, .2)), (x1, yb - th))
-    return _union(_rect(x0, yb - th, x1, yb), .8*_union(heel, toe))
+    heel = c.quad((x0, yb - th), (x0 + .05, yb - th - h), (x0 + .5, yb - th - h + .05), (x0 + .6, yb - th))
+    toe = c.quad((x0 + .4, yb - th), (x0 + .5, yb - th - h + .05), (x1 - .1, yb - th - _u(g, n, .08, .22)), (x1, yb - th))
+    return _union(c.rect(x0, yb - th, x1, yb), _u(g, n, .6, 1.)[:, None, None]*_union(heel, toe))
 
-def _bag(g, n):
-    w, yt, yb, taper = _u(g, n, .55, .85), _u(g, n, -.35, 0.), _u(g, n, .6, .85), _u(g, n, -.05, .15)
-    rx, ry, hw, z = _u(g, n, .2, .4), _u(g, n, .25, .5), _u(g, n, .05, .1), torch.zeros(n)
-    handle = _ellipse(z, yt, rx, ry)*(1 - _ellipse(z, yt, rx - hw, ry - hw))*(_YY < yt[:, None, None])
-    return _union(_quad((-w + taper, yt), (w - taper, yt), (w, yb), (-w, yb)), handle)
+def _bag(c, g):
+    n = c.n
+    w, yt, yb, taper = _u(g, n, .5, .85), _u(g, n, -.35, .05), _u(g, n, .55, .85), _u(g, n, -.05, .15)
+    rx, ry, hw, z = _u(g, n, .15, .4), _u(g, n, .2, .5), _u(g, n, .04, .1), _full(n, 0)
+    handle = c.ellipse(z, yt, rx, ry)*(1 - c.ellipse(z, yt, rx - hw, ry - hw))*(c.Y < yt[:, None, None])
+    handle = handle*(torch.rand(n, generator=g) < .8)[:, None, None]  # some bags have no handle
+    return _union(c.quad((-w + taper, yt), (w - taper, yt), (w, yb), (-w, yb)), handle)
 
-def _boot(g, n):
-    yb, th, top = _u(g, n, .6, .8), _u(g, n, .08, .14), _u(g, n, -.9, -.6)
+def _boot(c, g):
+    n = c.n
+    yb, th, top = _u(g, n, .55, .8), _u(g, n, .06, .14), _u(g, n, -.85, -.45)
     x0, x1 = _u(g, n, -.85, -.7), _u(g, n, .75, .95)
-    shaft = _quad((x0, yb - th), (x0 + _u(g, n, -.05, .05), top), (x0 + _u(g, n, .55, .75), top), (x0 + .8, yb - th))
-    foot = _quad((x0 + .5, yb - th), (x0 + .6, yb - th - _u(g, n, .35, .6)), (x1 - .1, yb - th - _u(g, n, .15, .3)), (x1, yb - th))
-    heel = _rect(x0, yb - th, x0 + _u(g, n, .2, .35), yb + _u(g, n, 0., .08))
-    return _union(_rect(x0, yb - th, x1, yb), heel, .85*_union(shaft, foot))
+    shaft = c.quad((x0, yb - th), (x0 + _u(g, n, -.05, .05), top), (x0 + _u(g, n, .5, .75), top), (x0 + .8, yb - th))
+    foot = c.quad((x0 + .5, yb - th), (x0 + .6, yb - th - _u(g, n, .3, .6)), (x1 - .1, yb - th - _u(g, n, .12, .3)), (x1, yb - th))
+    heel = c.rect(x0, yb - th, x0 + _u(g, n, .2, .35), yb + _u(g, n, 0., .08))
+    return _union(c.rect(x0, yb - th, x1, yb), heel, _u(g, n, .6, 1.)[:, None, None]*_union(shaft, foot))
 
 _FASHION_DRAW = (_tshirt, _trouser, _pullover, _dress, _coat, _sandal, _shirt, _sneaker, _bag, _boot)  # in label order
 
-def _texture(g, n):
-    "Per-image shading (n, S, S): a base grey level times stripes (half the images) and low-frequency blotches."
-    v = lambda t: t[:, None, None]
+def _texture(c, g):
+    "Per-image shading (n, H, W): a base grey level times stripes (on half the images) and low-frequency blotches."
+    n, v = c.n, lambda t: t[:, None, None]
     ang, freq = v(_u(g, n, 0, math.pi)), v(_u(g, n, 6, 30))
-    amp = v(_u(g, n, 0, .35)*(torch.rand(n, generator=g) < .5))
-    stripes = 1 - amp*(.5 + .5*torch.sin(freq*(_XX*ang.cos() + _YY*ang.sin()) + v(_u(g, n, 0, 2*math.pi))))
-    blot = F.interpolate(torch.randn(n, 1, 5, 5, generator=g), size=(_S, _S), mode='bicubic', align_corners=False)[:, 0]
-    return v(_u(g, n, .35, 1.))*stripes*(1 + v(_u(g, n, 0, .25))*blot)
+    amp = v(_u(g, n, 0, .5)*(torch.rand(n, generator=g) < .5))
+    stripes = 1 - amp*(.5 + .5*torch.sin(freq*(c.X*ang.cos() + c.Y*ang.sin()) + v(_u(g, n, 0, 2*math.pi))))
+    blot = F.interpolate(torch.randn(n, 1, 5, 5, generator=g), size=c.X.shape[1:], mode='bicubic', align_corners=False)[:, 0]
+    return v(_u(g, n, .3, 1.))*stripes*(1 + v(_u(g, n, 0, .3))*blot)
 
 def _make_fashion(n:int, g:torch.Generator):
     "`n` synthetic clothing images (n, 28, 28) in [0, 1] and their labels."
     y = torch.randint(0, 10, (n,), generator=g)
-    x = torch.zeros(n, _S, _S)
-    for c, draw in enumerate(_FASHION_DRAW):
-        i = (y == c).nonzero()[:, 0]
-        if len(i): x[i] = draw(g, len(i))
-    x = (x*_texture(g, n)).clamp(0, 1)
-    x = _warp(x[:, None], g, rot=8., scale=(0.9, 1.1), aspect=0.1, shear=0.1, shift=0.06, elastic=0.03)
-    return _noise(x, g, gain=(1., 1.), sigma=(0., .1))[:, 0], y
+    grid = _grid(g, n, rot=10., scale=(.85, 1.1), aspect=.12, shear=.15, shift=.08, elastic=.04)
+    c = _Canvas(grid, torch.full((n, 1, 1), 2/28))
+    x = torch.zeros(n, 28, 28)
+    for k, draw in enumerate(_FASHION_DRAW):
+        i = (y == k).nonzero()[:, 0]
+        if len(i): x[i] = draw(c[i], g)
+    x = (x*_texture(c, g)).clamp(0, 1)
+    return _noise(x, g, gain=(1., 1.), sigma=(0., .12)), y
 
 # %% ../nbs/00_data.ipynb #c033
-_CHUNK = 10_000
-_SYNTH = {'digits': (_make_digits, 1), 'fashion': (_make_fashion, 1)}  # kind -> (generator, version: bump it when the generator changes)
+_CHUNK = 5_000
+_SYNTH = {'digits': (_make_digits, 2), 'fashion': (_make_fashion, 3)}  # kind -> (generator, version: bump it when the generator changes)
 
 @contextmanager
 def _lock(fn):
@@ -423,7 +444,7 @@ def synthetic_fashion(n_train:int=50_000, n_valid:int=10_000, n_test:int=10_000,
     "A synthetic stand-in for Fashion-MNIST: procedural silhouettes of its ten classes (`FASHION_CLASSES`); same format."
     return _synthetic('fashion', n_train, n_valid, n_test, seed, cache_dir, cache)
 
-# %% ../nbs/00_data.ipynb #c037
+# %% ../nbs/00_data.ipynb #c043
 _IDX_FILES = ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')
 
 @dataclass(frozen=True)
@@ -449,7 +470,7 @@ FASHION_MNIST = DatasetSpec('fashion_mnist', 'Fashion-MNIST',
     env_url='COURSE_LIB_FASHION_URL', synthetic=synthetic_fashion)
 DATASETS = {'mnist': MNIST, 'fashion_mnist': FASHION_MNIST}
 
-# %% ../nbs/00_data.ipynb #c039
+# %% ../nbs/00_data.ipynb #c045
 class DownloadError(Exception):
     "Mirrors were reached but none could provide a file."
 
@@ -507,7 +528,7 @@ def load_dataset(name, # 'mnist', 'fashion_mnist', or a `DatasetSpec`
                  urls=None, # base URLs to download from, in order (default: the env var, else the spec's mirrors)
                  fallback:bool=True, # offline, return the synthetic stand-in (with a warning) instead of raising
                  cache_dir=None, # cache folder (default: `data_dir()`)
-                 md5s=None, # expected MD5s of the four files (default: the published ones)
+                 md5s=None, # expected MD5s of the four files, in `files` order or as a dict (default: the published ones)
                  timeout:float=5., # seconds to wait for a mirror to connect or send
                  progress:bool=True, # show download progress bars
                 ) -> tuple:
@@ -520,7 +541,7 @@ def load_dataset(name, # 'mnist', 'fashion_mnist', or a `DatasetSpec`
     if missing:
         if isinstance(urls, str): urls = [urls]
         mirrors = list(urls or ([os.environ[spec.env_url]] if os.environ.get(spec.env_url) else spec.mirrors))
-        md5s = dict(zip(spec.files, md5s or spec.md5s))
+        md5s = md5s if isinstance(md5s, dict) else dict(zip(spec.files, md5s or spec.md5s))
         mode = os.environ.get('COURSE_LIB_OFFLINE', '').strip().lower()
         if mode not in ('', 'synthetic', 'error'):
             raise ValueError(f"$COURSE_LIB_OFFLINE={mode!r} is not understood: use 'error' (raise when offline) or 'synthetic' (the default).")
@@ -530,7 +551,8 @@ def load_dataset(name, # 'mnist', 'fashion_mnist', or a `DatasetSpec`
             if not fallback or mode == 'error':
                 raise OfflineError(f"cannot reach any {spec.title} mirror ({e}). Connect to the internet, set ${spec.env_url} to a "
                                    f"reachable mirror, or copy {', '.join(spec.files)} into {folder}.") from None
-            warnings.warn(f"No {spec.title} mirror could be reached, so this is {spec.synthetic.__name__}(), a synthetic stand-in "
+            stand_in = getattr(spec.synthetic, 'func', spec.synthetic).__name__  # unwrap a functools.partial
+            warnings.warn(f"No {spec.title} mirror could be reached, so this is {stand_in}(), a synthetic stand-in "
                           f"drawn by course_lib, NOT {spec.title}. To use the real data, connect to the internet and call again, "
                           f"set ${spec.env_url} to a reachable mirror, or copy {', '.join(spec.files)} into {folder} "
                           "(or pass path=...). Pass fallback=False or set COURSE_LIB_OFFLINE=error to make this an error.", stacklevel=3)
