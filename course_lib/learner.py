@@ -100,6 +100,7 @@ def to_cpu(x):
     "Detach `x` (tensors, or lists, tuples and dicts of them) and move it to the CPU; float16/bfloat16 become float32."
     if isinstance(x, Mapping): return {k: to_cpu(v) for k, v in x.items()}
     if isinstance(x, list): return [to_cpu(o) for o in x]
+    if isinstance(x, tuple) and hasattr(x, '_fields'): return type(x)(*(to_cpu(o) for o in x))   # a namedtuple
     if isinstance(x, tuple): return tuple(to_cpu(o) for o in x)
     if not isinstance(x, torch.Tensor): return x
     res = x.detach().cpu()
