@@ -406,6 +406,8 @@ class LRFinderCB(Callback):
         fig, ax = plt.subplots(figsize=(5, 3))
         ax.plot(self.lrs, self.losses)
         ax.set(xscale='log', title='Learning-rate finder', xlabel='learning rate (log scale)', ylabel='training loss')
+        fin = [l for l in self.losses if math.isfinite(l)]
+        if fin: ax.set_ylim(min(fin) * 0.95, min(max(fin), self.max_mult * self.min) * 1.05)   # clip the final blow-up
         plt.show()
 
 # %% ../nbs/09_learner.ipynb #885a3192
