@@ -10,12 +10,13 @@ __all__ = ['FASHION_CLASSES', 'MNIST', 'FASHION_MNIST', 'DATASETS', 'demo_size',
 # %% ../nbs/00_data.ipynb #c002
 import gzip, hashlib, math, os, pickle, struct, tempfile, urllib.error, urllib.request, warnings, zlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
 import torch.nn.functional as F
+import fastcore.all as fc
 from fastprogress.fastprogress import progress_bar
 from matplotlib import get_data_path
 from matplotlib.ft2font import FT2Font, LoadFlags
@@ -555,14 +556,17 @@ def load_dataset(name, # 'mnist', 'fashion_mnist', or a `DatasetSpec`
             warnings.warn(f"No {spec.title} mirror could be reached, so this is {stand_in}(), a synthetic stand-in "
                           f"drawn by course_lib, NOT {spec.title}. To use the real data, connect to the internet and call again, "
                           f"set ${spec.env_url} to a reachable mirror, or copy {', '.join(spec.files)} into {folder} "
-                          "(or pass path=...). Pass fallback=False or set COURSE_LIB_OFFLINE=error to make this an error.", stacklevel=3)
+                          "(or pass path=...). Pass fallback=False or set COURSE_LIB_OFFLINE=error to make this an error. "
+                          f"What the mirrors said: {e}", stacklevel=3)
             return spec.synthetic(cache_dir=cache_dir)
     return _from_idx(spec, folder)
 
+@fc.delegates(load_dataset, but=['name'])
 def load_mnist(path=None, **kwargs) -> tuple:
-    "MNIST as ((x_train, y_train), (x_valid, y_valid), (x_test, y_test)); see `load_dataset` for where it comes from and `kwargs`."
+    "MNIST as ((x_train, y_train), (x_valid, y_valid), (x_test, y_test)); `load_dataset` says where it comes from."
     return load_dataset(MNIST, path, **kwargs)
 
+@fc.delegates(load_dataset, but=['name'])
 def load_fashion_mnist(path=None, **kwargs) -> tuple:
-    "Fashion-MNIST as ((x_train, y_train), (x_valid, y_valid), (x_test, y_test)); see `load_dataset`."
+    "Fashion-MNIST as ((x_train, y_train), (x_valid, y_valid), (x_test, y_test)); `load_dataset` says where it comes from."
     return load_dataset(FASHION_MNIST, path, **kwargs)
