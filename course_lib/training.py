@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['accuracy', 'report', 'Dataset', 'Sampler', 'BatchSampler', 'collate', 'DataLoader', 'fit', 'get_dls', 'train_cli']
 
-# %% ../nbs/04_minibatch_training.ipynb #364fe75b
+# %% ../nbs/04_minibatch_training.ipynb #7ae93f63
 import contextlib, math, operator, os, pickle, queue, random, reprlib, sys, time, traceback, warnings, weakref
 import multiprocessing as mp
 from functools import partial
@@ -19,17 +19,17 @@ from fastcore.script import call_parse
 from fastprogress.fastprogress import master_bar, progress_bar
 from .data import load_mnist, load_fashion_mnist, synthetic_digits
 
-# %% ../nbs/04_minibatch_training.ipynb #895b06d1
+# %% ../nbs/04_minibatch_training.ipynb #135f2a8b
 def accuracy(out, yb):
     "Fraction of the rows of `out` whose highest score is at the class given in `yb`."
     return (out.argmax(dim=1) == yb).float().mean()
 
-# %% ../nbs/04_minibatch_training.ipynb #f9c9d5a0
+# %% ../nbs/04_minibatch_training.ipynb #1cfde2c6
 def report(loss, preds, yb):
     "Print `loss` and the accuracy of `preds` against `yb`, to two decimals."
     print(f'{loss:.2f}, {accuracy(preds, yb):.2f}')
 
-# %% ../nbs/04_minibatch_training.ipynb #637c2c65
+# %% ../nbs/04_minibatch_training.ipynb #b94a1a9a
 def _describe(o):
     "Short description of `o` for a `__repr__`: dtype and shape for a tensor, type and length otherwise."
     if isinstance(o, torch.Tensor): return f"{str(o.dtype).replace('torch.', '')}{list(o.shape)}"
@@ -47,7 +47,7 @@ class Dataset:
     def __getitem__(self, i): return self.x[i], self.y[i]
     def __repr__(self): return f'{type(self).__name__}(n={len(self)}, x={_describe(self.x)}, y={_describe(self.y)})'
 
-# %% ../nbs/04_minibatch_training.ipynb #1ca17f2d
+# %% ../nbs/04_minibatch_training.ipynb #844f5233
 class Sampler:
     "The indices of `ds`, `0..len(ds)-1`: in order, or if `shuffle` in a new random order on each pass."
     def __init__(self, ds, shuffle=False): self.n, self.shuffle = len(ds), shuffle
@@ -57,7 +57,7 @@ class Sampler:
         return iter(idxs.tolist())
     def __repr__(self): return f'Sampler(n={self.n}, shuffle={self.shuffle})'
 
-# %% ../nbs/04_minibatch_training.ipynb #d654bc30
+# %% ../nbs/04_minibatch_training.ipynb #54d90d5d
 def _check_bs(bs):
     "Raise a clear error unless `bs` is a positive integer."
     if isinstance(bs, bool) or not isinstance(bs, int) or bs <= 0:
@@ -83,7 +83,7 @@ class BatchSampler:
 
     def __repr__(self): return f'BatchSampler({self.sampler!r}, bs={self.bs}, drop_last={self.drop_last})'
 
-# %% ../nbs/04_minibatch_training.ipynb #1c521e21
+# %% ../nbs/04_minibatch_training.ipynb #68621fa6
 def _stack(items):
     "One tensor from a tuple of same-shaped tensors, or of plain numbers."
     return torch.stack(items) if isinstance(items[0], torch.Tensor) else torch.tensor(items)
@@ -92,10 +92,10 @@ def collate(b):
     "Turn a list of items `(x, y, ...)` into one batch `(xs, ys, ...)`: each field stacked into a tensor."
     return tuple(_stack(o) for o in zip(*b))
 
-# %% ../nbs/04_minibatch_training.ipynb #59c1407c
+# %% ../nbs/04_minibatch_training.ipynb #9f69136a
 def _take(ts, idxs):
     "Rows `idxs` (a LongTensor) of each tensor in `ts`; `index_select` gives what `t[idxs]` gives, faster."
-    return tuple(t.index_select(0, idxs) for t in ts)
+    return tuple(t.index_select(0, idxs.to(t.device)) for t in ts)   # unlike `t[idxs]`, it wants idxs on t's device
 
 def _batch_fetcher(ds):
     "A function fetching a whole batch of `ds` from a LongTensor of indices in one call, or None if `ds` has none."
@@ -131,7 +131,7 @@ def _get_context(mp_context):
                          f'({mp.get_start_method()!r} here).')
     return mp.get_context(mp_context)
 
-# %% ../nbs/04_minibatch_training.ipynb #2a71e58f
+# %% ../nbs/04_minibatch_training.ipynb #3ed93d5a
 class DataLoader:
     "Batches of `ds`, in order, shuffled or from `sampler`; fetched in one call where `ds` allows, optionally by worker processes."
     def __init__(self, ds, # a dataset: `len(ds)` items, `ds[i]` the i-th
@@ -195,7 +195,7 @@ class DataLoader:
         workers = f'; {self.n_workers} worker processes ({self.ctx.get_start_method()})' if self.n_workers else ''
         return f'DataLoader({ds}, bs={self.bs}, {order}, drop_last={self.drop_last}): {n}, fetched {how}{workers}'
 
-# %% ../nbs/04_minibatch_training.ipynb #dd182546
+# %% ../nbs/04_minibatch_training.ipynb #2e31d7e9
 _POLL_S = 0.2   # how often a waiting worker checks that its parent is alive, and the main process that its workers are
 _JOIN_S = 5.    # how long workers get to stop before they are terminated
 
@@ -218,7 +218,7 @@ class _WorkerError:
         except Exception: exc = RuntimeError(f'{self.exc_type.__name__}: {msg}')
         raise exc
 
-# %% ../nbs/04_minibatch_training.ipynb #a22dd353
+# %% ../nbs/04_minibatch_training.ipynb #8d10fc98
 def _worker_loop(wid, payload, use_fetch, index_q, result_q, done, seed):
     "Fetch the batches whose indices arrive on `index_q` and put them on `result_q`, until told to stop or orphaned."
     torch.set_num_threads(1)
@@ -281,7 +281,7 @@ def _shutdown(workers, index_q, result_q, done):
         q.cancel_join_thread()
         q.close()
 
-# %% ../nbs/04_minibatch_training.ipynb #286dce5d
+# %% ../nbs/04_minibatch_training.ipynb #227dcaef
 class _WorkerIter:
     "One pass over a `DataLoader` whose batches are fetched by worker processes, yielded in the sampler's order."
     prefetch = 2   # batches queued per worker
@@ -357,7 +357,7 @@ class _WorkerIter:
         "Stop the workers now; also done when the pass ends, fails, or this iterator is garbage collected."
         self._finalizer()
 
-# %% ../nbs/04_minibatch_training.ipynb #31361971
+# %% ../nbs/04_minibatch_training.ipynb #411f3f60
 _COLS = ('epoch', 'train_loss', 'valid_loss', 'valid_acc', 'seconds')
 
 def _row(*vals):
@@ -399,13 +399,13 @@ def fit(epochs, model, loss_func, opt, train_dl, valid_dl,
         write(_row(epoch, float(tot / count), tot_loss / n, tot_acc / n, f'{time.perf_counter() - start:.1f}'))
     return tot_loss / n, tot_acc / n
 
-# %% ../nbs/04_minibatch_training.ipynb #1f18a835
+# %% ../nbs/04_minibatch_training.ipynb #0ce11abd
 def get_dls(train_ds, valid_ds, bs, **kwargs):
     "DataLoaders for training (shuffled, batches of `bs`) and validation (in order, batches of `2*bs`)."
     return (DataLoader(train_ds, bs, shuffle=True, **kwargs),
             DataLoader(valid_ds, bs * 2, **kwargs))
 
-# %% ../nbs/04_minibatch_training.ipynb #49f33ed5
+# %% ../nbs/04_minibatch_training.ipynb #19bedfe9
 class _ArgError(ValueError):
     "A bad command-line value: reported in one line, with exit code 2."
 
@@ -460,7 +460,7 @@ def _train(dataset, epochs, bs, lr, data_path, device, seed, n_train):
                     progress=sys.stdout.isatty())   # bars are for a terminal: in a log they are noise
     print(f'Done in {time.perf_counter() - start:.2f} s: validation loss {loss:.4f}, accuracy {acc:.4f}.')
 
-# %% ../nbs/04_minibatch_training.ipynb #d41ef88e
+# %% ../nbs/04_minibatch_training.ipynb #bf23de8d
 @call_parse
 def train_cli(
     dataset:str='mnist', # mnist, fashion, or synthetic (drawn digits, also what mnist gives offline)
