@@ -219,17 +219,18 @@ class _WorkerError:
         raise exc
 
 # %% ../nbs/04_minibatch_training.ipynb #8d10fc98
-def _worker_loop(wid, payload, use_fetch, index_q, result_q, done, seed):
-    "Fetch the batches whose indices arrive on `index_q` and put them on `result_q`, until told to stop or orphaned."
+def _worker_loop(wid, payload, use_fetch, index_q, results, done, seed):
+    "Fetch the batches whose indices arrive on `index_q` and send them through `results`, until told to stop or orphaned."
     torch.set_num_threads(1)
     torch.manual_seed(seed)
     random.seed(seed)
     parent = mp.parent_process()
+    results.close_reader()   # only the main process reads: with our copy gone, a dead main process breaks the pipe
     try:
         ds, collate_fn = pickle.loads(payload) if isinstance(payload, bytes) else payload
         fetch = _batch_fetcher(ds) if use_fetch else None
     except Exception as e:
-        result_q.put(_pickled(-1, _WorkerError(e, f"DataLoader worker {wid} could not load the dataset and collate_fn it was "
+        results.send(_pickled(-1, _WorkerError(e, f"DataLoader worker {wid} could not load the dataset and collate_fn it was "
             "sent. The 'spawn' and 'forkserver' start methods start a fresh Python that imports what it unpickles, so "
             "they must be defined in an importable module, not in a notebook or a script's __main__ (or use mp_context='fork')"), wid))
         return
@@ -244,12 +245,12 @@ def _worker_loop(wid, payload, use_fetch, index_q, result_q, done, seed):
             i, b = task
             try: res = _fetch(ds, b, fetch, collate_fn)
             except Exception as e: res = _WorkerError(e, f'Raised in DataLoader worker {wid} (pid {os.getpid()}) fetching batch {i}')
-            result_q.put(_pickled(i, res, wid))
+            results.send(_pickled(i, res, wid))
     except KeyboardInterrupt: pass   # Ctrl-C reaches every process; the main one reports it
-    result_q.cancel_join_thread()   # exit now, even if batches nobody will read are still waiting in the pipe
+    except BrokenPipeError: pass     # the main process is gone: nobody will read what we fetch
 
 def _pickled(i, res, wid):
-    "`(i, res)` pickled here and now (a queue pickles in a background thread, where a failure is only printed)."
+    "`(i, res)` pickled here and now, so that a failure to pickle becomes an error the main process raises."
     try: return bytes(ForkingPickler.dumps((i, res)))
     except Exception as e:
         return bytes(ForkingPickler.dumps((i, _WorkerError(e, f"DataLoader worker {wid} could not send batch {i} back: a batch "
@@ -266,20 +267,39 @@ def _allow_children():
     finally:
         if daemonic: me.daemon = True
 
-def _shutdown(workers, index_q, result_q, done):
+class _Results:
+    "A pipe the workers write pickled batches to, one at a time (a lock), and the main process reads."
+    def __init__(self, ctx): (self.reader, self.writer), self.lock = ctx.Pipe(duplex=False), ctx.Lock()
+
+    def send(self, data):
+        "Write `data` (bytes) from this thread: no background thread, so nothing is left half-sent in a buffer."
+        with self.lock: self.writer.send_bytes(data)
+
+    def recv(self, timeout):
+        "The next bytes a worker sent, or None if none came within `timeout` seconds."
+        return self.reader.recv_bytes() if self.reader.poll(timeout) else None
+
+    def close_reader(self): self.reader.close()
+    def close(self): self.reader.close(); self.writer.close()
+
+def _shutdown(pid, workers, index_q, results, done):
     "Stop `workers`, asking first and terminating those that don't, and close the queues; safe to call twice."
+    if os.getpid() != pid: return   # a forked process's copy of the iterator: the workers and queues are not its own
     done.set()
     for w in workers:
         if w.is_alive(): index_q.put(None)
     deadline = time.monotonic() + _JOIN_S
-    for w in workers: w.join(max(deadline - time.monotonic(), 0))
+    while any(w.is_alive() for w in workers) and time.monotonic() < deadline:
+        try: results.recv(0.01)   # drain, so that a worker blocked writing a batch can read its stop signal
+        except (EOFError, OSError): break
     for w in workers:
+        w.join(max(deadline - time.monotonic(), 0))
         if w.is_alive():
             w.terminate()
             w.join()
-    for q in (index_q, result_q):
-        q.cancel_join_thread()
-        q.close()
+    index_q.cancel_join_thread()
+    index_q.close()
+    results.close()
 
 # %% ../nbs/04_minibatch_training.ipynb #227dcaef
 class _WorkerIter:
@@ -296,18 +316,20 @@ class _WorkerIter:
                 raise TypeError(f"the dataset or collate_fn can't be sent to {method!r} workers ({e}): with this start "
                                 "method they are pickled, so use classes and functions defined at the top level of a "
                                 "module (not lambdas or local functions), or mp_context='fork'.") from e
-        self.index_q, self.result_q, self.done = ctx.Queue(), ctx.Queue(), ctx.Event()
+        self.index_q, self.results, self.done = ctx.Queue(), _Results(ctx), ctx.Event()
         self.batches, self.sent, self.rcvd, self.ready, self.exhausted = dl._batches(tensors=False), 0, 0, {}, False
-        self.workers = []
-        self._finalizer = weakref.finalize(self, _shutdown, self.workers, self.index_q, self.result_q, self.done)
+        self.workers, self.pending = [], []
+        self._finalizer = weakref.finalize(self, _shutdown, os.getpid(), self.workers, self.index_q, self.results, self.done)
         for _ in range(self.prefetch * dl.n_workers): self._send()   # first, so a shuffle draws its order as without workers
         seed = int(torch.randint(0, 2**62, ()))
-        with _allow_children():
+        with _allow_children():   # fork before anything is queued: no queue thread of ours is running mid-fork
             for wid in range(dl.n_workers):
                 w = ctx.Process(target=_worker_loop, name=f'DataLoaderWorker-{wid}', daemon=True,
-                                args=(wid, payload, dl.fetch is not None, self.index_q, self.result_q, self.done, seed + wid))
+                                args=(wid, payload, dl.fetch is not None, self.index_q, self.results, self.done, seed + wid))
                 w.start()
                 self.workers.append(w)
+        for task in self.pending: self.index_q.put(task)
+        self.pending = None
 
     def _send(self):
         "Queue the indices of the next batch, if any; an error from the sampler is kept, to be raised in its turn."
@@ -320,14 +342,15 @@ class _WorkerIter:
             self.exhausted, self.ready[self.sent] = True, e
             self.sent += 1
             return
-        self.index_q.put((self.sent, b))
+        if self.pending is None: self.index_q.put((self.sent, b))
+        else: self.pending.append((self.sent, b))   # the workers are not started yet
         self.sent += 1
 
     def _receive(self):
         "The next `(batch number, batch)` a worker sent, checking meanwhile that none has died."
         while True:
-            try: return pickle.loads(self.result_q.get(timeout=_POLL_S))
-            except queue.Empty: pass
+            data = self.results.recv(_POLL_S)
+            if data is not None: return pickle.loads(data)
             for w in self.workers:
                 if not w.is_alive():
                     self.close()
