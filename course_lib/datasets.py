@@ -4,9 +4,9 @@
 
 # %% ../nbs/05_datasets.ipynb #fcc6a688
 from __future__ import annotations
-import math, operator
+import math, warnings
 from collections.abc import Callable, Mapping, Sequence
-from functools import wraps
+from functools import partial, wraps
 import fastcore.all as fc
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,102 +39,56 @@ class ClassLabel:
 
     def int2str(self, i:int|Sequence[int]|Tensor) -> str|list[str]:
         "The name of class `i`, or a list of names for a list or tensor of labels."
-        if isinstance(i, Tensor) and i.ndim == 0: i = i.item()
-        if isinstance(i, (Tensor, np.ndarray, list, tuple)): return [self.int2str(o) for o in i]
-        i = operator.index(i)
-        if not 0 <= i < self.num_classes:
-            raise IndexError(f'label {i} is out of range: this feature has classes 0..{self.num_classes-1}')
-        return self.names[i]
+        if isinstance(i, (Tensor, np.ndarray)): i = i.tolist()
+        return [self.names[o] for o in i] if isinstance(i, (list, tuple)) else self.names[i]
 
     def str2int(self, name:str) -> int:
         "The label of the class called `name`."
-        if name not in self.names: raise ValueError(f'{name!r} is not a class name here; choose one of {self.names}')
         return self.names.index(name)
-
-# %% ../nbs/05_datasets.ipynb #82e9c7a4
-def _int_index(idx) -> int|None:
-    "`idx` as a Python int if it is one integer (int, numpy integer, 0-d tensor), else None."
-    if isinstance(idx, (Tensor, np.ndarray)) and idx.ndim > 0: return None
-    try: return operator.index(idx)
-    except TypeError: return None
-
-def _batch_index(idx):
-    "`idx` (a slice, range, list, array or tensor of row numbers or booleans) in a form tensors can be indexed with."
-    if isinstance(idx, slice): return idx
-    if isinstance(idx, range): idx = list(idx)
-    t = torch.as_tensor(idx)
-    if t.numel() == 0: return t.long()
-    if t.dtype == torch.bool or not (t.is_floating_point() or t.is_complex()): return t
-    raise TypeError(f'rows are selected with ints, slices or boolean masks, not {t.dtype} values like {t.flatten()[0].item()}')
 
 # %% ../nbs/05_datasets.ipynb #2b2990d8
 class DictDataset:
-    "Named tensor columns of equal length: `ds[i]` is one item as a dict, `ds[i:j]` (or a list of indices) a batch."
+    "Named tensor columns of equal length: `ds[i]` is one item as a dict, `ds[i:j]` or `ds[[i, j]]` a batch dict."
     def __init__(self,
-                 data:Mapping[str, Tensor],              # column name -> tensor whose first dimension is the row
-                 features:Mapping[str, object]|None=None, # column name -> `TensorFeature`/`ClassLabel`; inferred if None
-                 transform:Callable|None=None):          # applied to every batch read; see `with_transform`
-        if not data: raise ValueError('DictDataset needs at least one column, e.g. {"image": x, "label": y}')
+                 data:Mapping[str, Tensor],    # column name -> tensor whose first dimension is the row
+                 features:Mapping|None=None,   # column name -> `TensorFeature`/`ClassLabel`; inferred if None
+                 transform:Callable|None=None): # applied to every batch read; see `with_transform`
         lens = {k: len(v) for k, v in data.items()}
-        if len(set(lens.values())) > 1: raise ValueError(f'all columns need the same number of rows, got {lens}')
-        self.data = dict(data)
-        self.features = dict(features) if features is not None else {k: TensorFeature(v.shape[1:], v.dtype) for k, v in data.items()}
-        if list(self.features) != list(self.data):
-            raise ValueError(f'features {list(self.features)} must name the columns {list(self.data)}, in the same order')
-        self.transform = transform
+        if len(set(lens.values())) != 1: raise ValueError(f'DictDataset needs columns of one length, got {lens}')
+        self.data, self.transform = dict(data), transform
+        self.features = dict(features) if features else {k: TensorFeature(v.shape[1:], v.dtype) for k, v in data.items()}
 
     def __len__(self): return len(next(iter(self.data.values())))
-    @property
-    def num_rows(self): return len(self)
+    def __iter__(self): return (self[i] for i in range(len(self)))
     @property
     def column_names(self): return list(self.features)
     def __repr__(self):
         tfm = '' if self.transform is None else f', transform: {getattr(self.transform, "__name__", self.transform)}'
         return f'DictDataset({{features: {self.column_names}, num_rows: {len(self)}{tfm}}})'
-    def __iter__(self): return (self[i] for i in range(len(self)))
 
     def __getitem__(self, idx):
-        if isinstance(idx, str): return self._column(idx)
-        i = _int_index(idx)
-        if i is None: return self._batch(_batch_index(idx))
-        n = len(self)
-        if not -n <= i < n: raise IndexError(f'row {i} is out of range for a dataset of {n} rows')
-        i %= n
-        if self.transform is None: return {k: v[i] for k, v in self.data.items()}
-        return {k: v[0] for k, v in self._batch(slice(i, i+1)).items()}  # transforms see batches: use one of one row
-
-    def _column(self, name):
-        if name not in self.data: raise KeyError(f'no column {name!r}; the columns are {self.column_names}')
-        return self.data[name]
-
-    def _batch(self, idx):
-        "The rows `idx` as a dict of columns, passed through the transform if there is one."
-        if isinstance(idx, Tensor) and idx.dtype == torch.long and idx.ndim == 1:
-            b = {k: v.index_select(0, idx) for k, v in self.data.items()}  # what v[idx] gives, several times faster
-        else: b = {k: v[idx] for k, v in self.data.items()}
-        if self.transform is None: return b
-        if isinstance(idx, slice): b = {k: v.clone() for k, v in b.items()}  # a slice is a view: give the transform a copy
-        res = self.transform(b)
-        if res is None:
-            name = getattr(self.transform, '__name__', repr(self.transform))
-            raise TypeError(f'the transform {name} returned None instead of the batch. End it with `return b`, '
-                            'or decorate a transform that changes the batch in place with `@inplace`.')
-        if not isinstance(res, Mapping):
-            raise TypeError(f'a transform must return the batch as a dict of columns, got {type(res).__name__}')
-        return res
+        if isinstance(idx, str): return self.data[idx]
+        if isinstance(idx, slice) or np.ndim(idx) > 0: return self.get_batch(idx)
+        if self.transform is None: return {k: v[idx] for k, v in self.data.items()}
+        return {k: v[0] for k, v in self.get_batch([idx]).items()}   # transforms see batches: give it a batch of one
 
     def get_batch(self, idxs) -> dict:
-        "The rows `idxs` as one batch dict, like `ds[idxs]`; `course_lib.training.DataLoader` fetches whole batches with it."
-        return self._batch(_batch_index(idxs))
+        "The rows `idxs` (a slice, or row numbers or a boolean mask) as one batch dict, through the transform."
+        idxs = torch.as_tensor(range(len(self))[idxs] if isinstance(idxs, slice) else idxs)
+        b = {k: v[idxs] if idxs.dtype == torch.bool else v.index_select(0, idxs.to(v.device)) for k, v in self.data.items()}
+        if self.transform is None: return b
+        res = self.transform(b)
+        name = getattr(self.transform, '__name__', self.transform)
+        if res is None: raise TypeError(f'the transform {name} returned None: end it with `return b`, or use `@inplace`')
+        return res
 
     def with_transform(self, f:Callable|None) -> DictDataset:
-        "A view of the same data whose reads pass each batch dict through `f` (replacing any transform; None removes it)."
+        "A view of the same tensors whose reads pass each batch dict through `f` (replacing any transform)."
         return DictDataset(self.data, self.features, f)
 
     def select(self, idxs) -> DictDataset:
         "A new dataset of the rows `idxs` (e.g. `range(1000)` or `slice(1000)`), with the same features and transform."
-        idx = _batch_index(idxs)
-        return DictDataset({k: v[idx] for k, v in self.data.items()}, self.features, self.transform)
+        return DictDataset(self.with_transform(None).get_batch(idxs), self.features, self.transform)
 
 # %% ../nbs/05_datasets.ipynb #08d85880
 def inplace(f:Callable) -> Callable:
@@ -171,33 +125,30 @@ def image_dd(splits:Mapping[str, tuple[Tensor, Tensor]], # split name -> (x, y),
 
 # %% ../nbs/05_datasets.ipynb #62d691b3
 def load_fashion_dd(path=None, **kwargs) -> DatasetDict:
-    "Fashion-MNIST (offline, its synthetic stand-in) as a `DatasetDict` with 'train' and 'test' splits; `kwargs` go to `load_fashion_mnist`."
-    (x_trn, y_trn), (x_val, y_val), (x_tst, y_tst) = load_fashion_mnist(path, **kwargs)
+    "Fashion-MNIST (offline, its synthetic stand-in) as a `DatasetDict` of 'train' and 'test'; `kwargs` go to `load_fashion_mnist`."
+    with warnings.catch_warnings(record=True) as ws:
+        warnings.simplefilter('always')
+        (x_trn, y_trn), (x_val, y_val), (x_tst, y_tst) = load_fashion_mnist(path, **kwargs)
+    for w in ws: warnings.warn(w.message, stacklevel=2)   # shown at the caller's line, not this module's
     return image_dd({'train': (torch.cat([x_trn, x_val]), torch.cat([y_trn, y_val])), 'test': (x_tst, y_tst)}, FASHION_CLASSES)
 
 # %% ../nbs/05_datasets.ipynb #e22f71a5
-def _to_hwc(im) -> np.ndarray:
-    "`im` (tensor CHW/HW, numpy HWC/HW, or PIL image) as a numpy array matplotlib can draw: HW or HWC."
-    if isinstance(im, Tensor):
-        im = im.detach().cpu()
-        if im.ndim == 3:
-            if im.shape[0] not in (1, 3):
-                raise ValueError(f'show_image expects a CHW tensor with 1 or 3 channels, got shape {tuple(im.shape)}; '
-                                 'for a batch of images use show_images')
-            im = im.permute(1, 2, 0)
-        im = im.float().numpy() if im.dtype in (torch.float16, torch.bfloat16) else im.numpy()
-    else: im = np.asarray(im)
-    if im.ndim == 3 and im.shape[-1] not in (1, 3, 4) and im.shape[0] in (1, 3): im = im.transpose(1, 2, 0)  # CHW numpy
-    if im.ndim not in (2, 3) or (im.ndim == 3 and im.shape[-1] not in (1, 3, 4)):
-        raise ValueError(f'show_image shows one image: HW, CHW (1 or 3 channels) or HWC, got shape {im.shape}; '
-                         'for a batch of images use show_images')
-    return im[..., 0] if im.ndim == 3 and im.shape[-1] == 1 else im
+def _hwc(im) -> np.ndarray:
+    "`im` (a tensor, array or PIL image; HW, CHW or HWC) as the HW or HWC array matplotlib draws."
+    chw = isinstance(im, Tensor)   # in doubt, a tensor is channels-first (PyTorch's layout), an array channels-last
+    if chw: im = im.detach().cpu()
+    im = np.asarray(im.float() if chw and im.is_floating_point() else im)
+    if im.ndim == 3 and im.shape[0] in (1, 3, 4) and (chw or im.shape[-1] not in (1, 3, 4)): im = im.transpose(1, 2, 0)
+    if im.ndim == 3 and im.shape[-1] == 1: im = im[..., 0]
+    if im.ndim != 2 and not (im.ndim == 3 and im.shape[-1] in (3, 4)):
+        raise ValueError(f'show_image draws one image (HW, CHW or HWC), got shape {im.shape}; for a batch use show_images')
+    return im
 
 # %% ../nbs/05_datasets.ipynb #e9283c25
 @fc.delegates(plt.Axes.imshow)
 def show_image(im, ax=None, figsize:tuple|None=None, title:str|None=None, noframe:bool=True, **kwargs):
-    "Draw one image (tensor CHW/HW, numpy HWC/HW or PIL) on `ax`, or on a new figure; return the axes."
-    im = _to_hwc(im)
+    "Draw one image (tensor, array or PIL; HW, CHW or HWC) on `ax`, or on a new figure; return the axes."
+    im = _hwc(im)
     if im.ndim == 2: kwargs.setdefault('cmap', 'gray')
     if ax is None: _, ax = plt.subplots(figsize=figsize)
     ax.imshow(im, **kwargs)
@@ -221,14 +172,10 @@ def subplots(nrows:int=1, ncols:int=1, figsize:tuple|None=None, imsize:float=2, 
 # %% ../nbs/05_datasets.ipynb #3c9ca03f
 def _grid_dims(n:int, nrows:int|None=None, ncols:int|None=None) -> tuple[int, int]:
     "Rows and columns of a grid with room for `n` images: about square, or fitting the `nrows` or `ncols` given."
-    if n < 1: raise ValueError(f'get_grid needs n >= 1 axes, got n={n}; there is nothing to draw')
-    for name, v in (('nrows', nrows), ('ncols', ncols)):
-        if v is not None and v < 1: raise ValueError(f'{name} must be at least 1, got {v}; or leave it as None to choose')
-    if nrows is None and ncols is None: nrows = math.isqrt(n)
+    if nrows is None and ncols is None: nrows = max(1, math.isqrt(n))
     if nrows is None: nrows = math.ceil(n / ncols)
     if ncols is None: ncols = math.ceil(n / nrows)
-    if nrows * ncols < n:
-        raise ValueError(f'a {nrows}x{ncols} grid has room for {nrows*ncols} images, not {n}; give more rows or columns, or leave one as None')
+    if nrows * ncols < n: raise ValueError(f'a {nrows}x{ncols} grid has room for {nrows*ncols} images, not {n}')
     return nrows, ncols
 
 @fc.delegates(subplots)
@@ -242,65 +189,48 @@ def get_grid(n:int, nrows:int|None=None, ncols:int|None=None, title:str|None=Non
 # %% ../nbs/05_datasets.ipynb #69b2384b
 @fc.delegates(get_grid)
 def show_images(ims:Sequence|Tensor, nrows:int|None=None, ncols:int|None=None, titles:Sequence[str]|None=None, **kwargs):
-    "Draw each of `ims` (a list or a batch tensor of images) on a grid, titled by `titles`; return the axes."
+    "Draw each of `ims` (a list or a batch tensor of images) on a grid, titled by `titles`."
     ims = list(ims)
-    if titles is not None and len(titles) != len(ims):
-        raise ValueError(f'got {len(ims)} images but {len(titles)} titles; give one title per image, or none')
+    if titles is not None and len(titles) != len(ims): raise ValueError(f'got {len(ims)} images but {len(titles)} titles')
     fig, axs = get_grid(len(ims), nrows, ncols, **kwargs)
     for i, (im, ax) in enumerate(zip(ims, axs.flat)): show_image(im, ax=ax, title=None if titles is None else titles[i])
-    return axs
 
 # %% ../nbs/05_datasets.ipynb #2bbe6b8f
-class _DictCollate:
-    "Stack dict items and return the columns `keys` as a tuple. A class, not a closure, so worker processes can pickle it."
-    def __init__(self, keys:Sequence[str]): self.keys = list(keys)
-    def __repr__(self): return f'collate_dict({self.keys})'
-    def __call__(self, items):
-        b = default_collate(items)
-        missing = [k for k in self.keys if k not in b]
-        if missing: raise KeyError(f'collate_dict expected the columns {self.keys}, but the items have {list(b)}; '
-                                   'a transform that renames columns needs a collate function of its own')
-        return tuple(b[k] for k in self.keys)
+def _collate_dict(keys, items): 
+    b = default_collate(items)
+    return tuple(b[k] for k in keys)
 
 def collate_dict(ds) -> Callable:
     "A collate function stacking dict items into a tuple of columns, ordered as `ds.features`."
-    return _DictCollate(ds.features)
+    return partial(_collate_dict, list(ds.features))
 
 # %% ../nbs/05_datasets.ipynb #07d01525
+def _as_tuple(b:dict, keys:list) -> tuple: return tuple(b[k] for k in keys)
+
 class _TupleView:
-    "`ds` with items and batches as tuples of its columns, in the order of `ds.features`; other attributes are `ds`'s."
-    def __init__(self, ds): self.ds, self.keys = ds, list(ds.features)
+    "`ds` whose items and batches are tuples of its columns, in the order of `ds.features`."
+    def __init__(self, ds): self.ds, self.features = ds, ds.features
     def __len__(self): return len(self.ds)
-    def __repr__(self): return f"{self.ds!r} as ({', '.join(self.keys)}) tuples"
-    def __getitem__(self, i):
-        it = self.ds[i]
-        return tuple(it[k] for k in self.keys)
-    def get_batch(self, idxs):
-        b = self.ds.get_batch(idxs)
-        return tuple(b[k] for k in self.keys)
-    def __getattr__(self, name):
-        if name in ('ds', 'keys'): raise AttributeError(name)  # not set yet (unpickling in a worker): don't recurse
-        return getattr(self.ds, name)
+    def __repr__(self): return f'{self.ds!r} as tuples'
+    def __getitem__(self, i): return _as_tuple(self.ds[i], list(self.features))
+    def get_batch(self, idxs): return _as_tuple(self.ds.get_batch(idxs), list(self.features))
 
 class DataLoaders:
     "A training and a validation loader, as `.train` and `.valid`."
-    def __init__(self, *dls):
-        if len(dls) < 2: raise ValueError(f'DataLoaders needs a training and a validation loader, got {len(dls)} loader(s)')
-        self.dls = dls
-        self.train, self.valid = dls[:2]
+    def __init__(self, *dls): self.train, self.valid = dls[:2]
     def __repr__(self): return f'DataLoaders(\n  train: {self.train!r}\n  valid: {self.valid!r})'
 
     @classmethod
     def from_dd(cls,
-                dd:Mapping,           # splits: 'train', and 'valid' or 'test'
+                dd:Mapping,           # splits: 'train', and 'valid', 'validation' or 'test'
                 batch_size:int,       # training batch size; validation uses twice this
                 as_tuple:bool=True,   # batches as tuples ordered by the features, or else as dicts
-                **kwargs):            # passed to both `DataLoader`s (e.g. `n_workers`, `drop_last`, `collate_fn`)
-        "Loaders for `dd`'s 'train' split (shuffled) and its 'valid' (else 'test') split."
-        splits = list(dd)
-        valid = next((k for k in ('valid', 'validation', 'test') if k in splits), None)
-        if 'train' not in splits or valid is None:
-            raise KeyError(f"from_dd needs a 'train' split and a 'valid' or 'test' split, got {splits}")
+                **kwargs):            # passed to both loaders (e.g. `num_workers`, `drop_last`, `collate_fn`)
+        "Loaders for `dd`'s 'train' split (shuffled) and its 'valid', 'validation' or 'test' split."
+        valid = next((k for k in ('valid', 'validation', 'test') if k in dd), None)
+        if 'train' not in dd or valid is None: raise KeyError(f"from_dd needs a 'train' and a 'valid' or 'test' split, got {list(dd)}")
         trn, val = dd['train'], dd[valid]
-        if as_tuple and 'collate_fn' not in kwargs: trn, val = _TupleView(trn), _TupleView(val)
+        if 'collate_fn' not in kwargs and not hasattr(trn, 'get_batch'):
+            kwargs['collate_fn'] = collate_dict(trn) if as_tuple else default_collate   # item by item, as the course
+        elif 'collate_fn' not in kwargs and as_tuple: trn, val = _TupleView(trn), _TupleView(val)
         return cls(*get_dls(trn, val, batch_size, **kwargs))
