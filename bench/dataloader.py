@@ -7,11 +7,12 @@ Data: 50,000 x 784 float32 inputs and int64 labels in memory (random: only the s
       - bare: no loader; `perm = torch.randperm(n)`, then for each batch `idx = perm[i:i+bs]` and
         `x.index_select(0, idx), y.index_select(0, idx)` (the fastest way we know to gather rows; `x[idx]`, also shown,
         gives the same rows more slowly)
-      - course_lib: `DataLoader(Dataset(x, y), 50, shuffle=True)`
-      - PyTorch: `torch.utils.data.DataLoader(TensorDataset(x, y), 50, shuffle=True)`
+      - course_lib: `DataLoader(Dataset(x, y), batch_size=50, shuffle=True)`
+      - PyTorch: `torch.utils.data.DataLoader(TensorDataset(x, y), batch_size=50, shuffle=True)`
       Targets: course_lib <= 0.75x PyTorch's time, and within 10% of the bare loop.
   (2) one shuffled epoch of iteration only (no training): course_lib >= 3x faster than PyTorch. Also shown, for
-      information: course_lib with 2 fork workers (start-up included), which only pays off for slow datasets.
+      information: course_lib with `num_workers=2` (PyTorch's worker processes, start-up included), which only pays
+      off for slow datasets.
   (3) `course_lib_train --epochs 3` at MNIST size (50,000 training images): wall time of the whole command, and the
       seconds of each epoch from its table.
 Each figure is the best of `--reps` runs; the loaders take turns within each repeat, so they see the same load.
@@ -51,10 +52,10 @@ def bench_loaders(x, y, reps, train):
     "Best time of each loader over `reps` rounds, the loaders taking turns within each round."
     feeds = {'bare (index_select)': lambda: bare_loop(x, y, BS),
              'bare (x[idx])': lambda: bare_loop(x, y, BS, index=False),
-             'course_lib': lambda: DataLoader(Dataset(x, y), BS, shuffle=True),
-             'PyTorch': lambda: tud.DataLoader(tud.TensorDataset(x, y), BS, shuffle=True)}
+             'course_lib': lambda: DataLoader(Dataset(x, y), batch_size=BS, shuffle=True),
+             'PyTorch': lambda: tud.DataLoader(tud.TensorDataset(x, y), batch_size=BS, shuffle=True)}
     if not train:   # for information: worker processes only pay off when fetching is slow, which it is not here
-        feeds['course_lib, 2 workers'] = lambda: DataLoader(Dataset(x, y), BS, shuffle=True, n_workers=2, mp_context='fork')
+        feeds['course_lib, 2 workers'] = lambda: DataLoader(Dataset(x, y), batch_size=BS, shuffle=True, num_workers=2)
     best = {k: float('inf') for k in feeds}
     for r in range(reps):
         for k, feed in feeds.items():
@@ -74,7 +75,7 @@ def show(title, best):
 def bench_cli(reps):
     "Best wall time of `course_lib_train --epochs 3`, and the per-epoch seconds of that run's table."
     cli = shutil.which('course_lib_train')
-    cmd = [cli] if cli else [sys.executable, '-c', 'from course_lib.training import train_cli; train_cli()']
+    cmd = [cli] if cli else [sys.executable, '-c', 'from course_lib.cli import train_cli; train_cli()']
     best = None
     for _ in range(reps):
         start = time.perf_counter()
