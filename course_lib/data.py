@@ -192,8 +192,9 @@ def _fetch(fn, mirrors, dest, md5, timeout, progress):
         except Exception as e:
             if not (_unreachable(e) or isinstance(e, urllib.error.HTTPError)): raise
             errors.append((url, e))
-    said = '; '.join(f'{u}: {getattr(e, "reason", e)}' for u, e in errors)
-    if all(_unreachable(e) for _, e in errors): raise OfflineError(said)
+    if all(_unreachable(e) for _, e in errors):
+        raise OfflineError('; '.join(f'{u}: {getattr(e, "reason", e)}' for u, e in errors))
+    said = '; '.join(f'{u}: {e}' for u, e in errors)
     raise DownloadError(f"could not download {fn} from any mirror: {said}. Check the URLs (argument `urls` or the "
                         "environment variable), or put the files in the cache folder yourself.")
 
