@@ -109,9 +109,12 @@ class DataLoader:
         self.dataset, self.num_workers, self.pin_memory, self.generator = dataset, num_workers, pin_memory, generator
         self.batch_size, self.drop_last = (batch_size, drop_last) if batch_sampler is None else (None, False)
         if sampler is not None: batch_sampler = tud.BatchSampler(sampler, batch_size, drop_last)
+        self._batches = _Batches(len(dataset), batch_size, bool(shuffle), drop_last, batch_sampler, generator)
+        samp = tud.RandomSampler(dataset, generator=generator) if shuffle else tud.SequentialSampler(dataset)
+        self.sampler = samp if sampler is None else sampler   # PyTorch's attributes, for code that reads them
+        self.batch_sampler = tud.BatchSampler(samp, batch_size, drop_last) if batch_sampler is None else batch_sampler
         self.collate_fn = tud.default_collate if collate_fn is None else collate_fn
         self._fetch = _Fetch(dataset, self.collate_fn)
-        self._batches = _Batches(len(dataset), batch_size, bool(shuffle), drop_last, batch_sampler, generator)
         self._torch_dl = tud.DataLoader(self._fetch, sampler=self._batches, batch_size=None, collate_fn=_same,
             num_workers=num_workers, pin_memory=pin_memory, timeout=timeout, worker_init_fn=worker_init_fn,
             multiprocessing_context=multiprocessing_context, generator=generator, prefetch_factor=prefetch_factor,
