@@ -4,12 +4,11 @@
 
 # %% auto #0
 __all__ = ['Callback', 'run_cbs', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'SingleBatchCB', 'Mean',
-           'Accuracy', 'to_cpu', 'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'MetricsCB', 'ProgressCB',
-           'TrainLearner', 'MomentumLearner', 'LRFinderCB']
+           'Accuracy', 'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'TrainLearner',
+           'MomentumLearner', 'LRFinderCB', 'to_cpu']
 
 # %% ../nbs/09_learner.ipynb #936195a9
-import math, os, sys, time, copy, tempfile
-from collections.abc import Mapping
+import math, sys, time, copy
 from functools import partial, wraps
 from operator import attrgetter
 from pathlib import Path
@@ -20,7 +19,8 @@ import fastcore.all as fc
 import matplotlib.pyplot as plt
 import fastprogress.core as fpc
 from fastprogress.fastprogress import NBMasterBar, NBProgressBar, ConsoleMasterBar, ConsoleProgressBar
-from .conv import def_device, to_device
+from .conv import def_device, to_device, to_cpu
+from .data import atomic_write
 
 # %% ../nbs/09_learner.ipynb #0ae2d0bf
 class Callback:
@@ -29,14 +29,16 @@ class Callback:
     def __repr__(self): return f'{type(self).__name__}()'
 
 # %% ../nbs/09_learner.ipynb #d5586cfc
+def _handlers(cbs, method_nm):
+    "The methods `method_nm` of the callbacks `cbs` that have one, lowest `order` first (ties keep their order)."
+    return [m for cb in sorted(cbs, key=attrgetter('order')) if (m := getattr(cb, method_nm, None)) is not None]
+
 def run_cbs(cbs, # callbacks to call
             method_nm:str, # the event, e.g. 'before_fit'
             learn=None, # passed to each method
            ):
     "Call `method_nm(learn)` on each callback in `cbs` that has that method, lowest `order` first."
-    for cb in sorted(cbs, key=attrgetter('order')):
-        method = getattr(cb, method_nm, None)
-        if method is not None: method(learn)
+    for method in _handlers(cbs, method_nm): method(learn)
 
 # %% ../nbs/09_learner.ipynb #8f8c7a88
 class CancelFitException(Exception):
@@ -54,22 +56,21 @@ class SingleBatchCB(Callback):
 
 # %% ../nbs/09_learner.ipynb #b2e64c69
 class Mean:
-    "Weighted mean of all the values passed to `update`; sums stay on the values' device until `compute`."
+    "Weighted mean of all the values passed to `update`; they stay on their device until `compute`."
     def __init__(self): self.reset()
-    def reset(self): self.total, self.weight = None, 0.
+    def reset(self): self.sums, self.weight = {}, 0.    # sums: {weight: [sum of each value given that weight]}
 
     def update(self, value, # a number or tensor; each element counts
                weight:float=1., # weight of each element, e.g. the batch size for a batch-mean loss
               ):
         value = torch.as_tensor(value).detach()
-        s = (value * weight).sum()
-        self.total = s if self.total is None else self.total + s
-        self.weight += weight * value.numel()    # a Python number: no sync
+        self.sums.setdefault(weight, []).append(value if value.ndim == 0 else value.sum())   # no sync, little work
+        self.weight += weight * value.numel()                  # a Python number
         return self
 
     def compute(self):
-        if self.total is None: return torch.tensor(float('nan'))
-        return self.total / self.weight
+        if not self.sums: return torch.tensor(float('nan'))
+        return sum(w * torch.stack(s).sum() for w, s in self.sums.items()) / self.weight
 
     def __repr__(self): return f'Mean(weight={self.weight:g})'
 
@@ -77,34 +78,26 @@ class Mean:
 class Accuracy:
     "Fraction of predictions equal to their targets; `preds` are class scores [N, C] or labels [N]."
     def __init__(self): self.reset()
-    def reset(self): self.correct, self.n = None, 0
+    def reset(self): self.preds, self.targets, self.n = [], [], 0
 
     def update(self, preds, targets):
         if preds.ndim == targets.ndim + 1: preds = preds.argmax(dim=-1)
         if preds.shape != targets.shape:
             raise ValueError(f"Accuracy got preds of shape {tuple(preds.shape)} for targets of shape "
                              f"{tuple(targets.shape)}: pass class scores [N, C] or labels [N] for targets [N].")
-        c = (preds == targets).sum()
-        self.correct = c if self.correct is None else self.correct + c
+        self.preds.append(preds)          # labels are kept, and compared only in `compute`
+        self.targets.append(targets)
         self.n += targets.numel()
         return self
 
     def compute(self):
-        if self.correct is None: return torch.tensor(float('nan'))
-        return self.correct.float() / self.n
+        if not self.preds: return torch.tensor(float('nan'))
+        return (torch.cat(self.preds) == torch.cat(self.targets)).sum() / self.n
 
     def __repr__(self): return f'Accuracy(n={self.n})'
 
 # %% ../nbs/09_learner.ipynb #cfa135c6
-def to_cpu(x):
-    "Detach `x` (tensors, or lists, tuples and dicts of them) and move it to the CPU; float16/bfloat16 become float32."
-    if isinstance(x, Mapping): return {k: to_cpu(v) for k, v in x.items()}
-    if isinstance(x, list): return [to_cpu(o) for o in x]
-    if isinstance(x, tuple) and hasattr(x, '_fields'): return type(x)(*(to_cpu(o) for o in x))   # a namedtuple
-    if isinstance(x, tuple): return tuple(to_cpu(o) for o in x)
-    if not isinstance(x, torch.Tensor): return x
-    res = x.detach().cpu()
-    return res.float() if res.dtype in (torch.float16, torch.bfloat16) else res
+_all_ = ['to_cpu']   # re-exported from course_lib.conv
 
 # %% ../nbs/09_learner.ipynb #b223a8ee
 _cancels = {'fit': CancelFitException, 'epoch': CancelEpochException, 'batch': CancelBatchException}
@@ -133,18 +126,22 @@ def _carry_state(new, old):
     for p, s in old.state.items():
         if p in params: new.state[p] = s
 
+def _cb_list(cbs):
+    "`cbs` as a list: the items of a list or tuple, else one callback (even an iterable one); None for none."
+    if cbs is None: return []
+    return list(cbs) if isinstance(cbs, (list, tuple, fc.L)) and not isinstance(cbs, Callback) else [cbs]
+
 class Learner:
     "Train `model` on `dls` with `loss_func`: a loop whose every step is a callback event."
     def __init__(self, model, # the `nn.Module` to train
                  dls=None, # has `.train` and `.valid` loaders, e.g. `DataLoaders`
                  loss_func=F.mse_loss, # called as `loss_func(preds, *targets)`
                  lr=0.1, # learning rate, unless `fit` is given one
-                 cbs=None, # callbacks used in every `fit`
+                 cbs=None, # a callback, or a list of them, used in every `fit`
                  opt_func=optim.SGD, # called as `opt_func(params, lr)`; None for no optimiser
                 ):
-        cbs = fc.L(cbs)
-        fc.store_attr()
-        self.opt = None
+        fc.store_attr(but='cbs')
+        self.cbs, self.opt, self._cb_ids = fc.L(_cb_list(cbs)), None, None
 
     @with_cbs('batch')
     def _one_batch(self):
@@ -178,13 +175,13 @@ class Learner:
     def fit(self, n_epochs:int=1, # passes over the data (each: a training and a validation epoch)
             train:bool=True, # run the training epochs
             valid:bool=True, # run the validation epochs
-            cbs=None, # callbacks for this call only
+            cbs=None, # a callback, or a list of them, for this call only
             lr:float=None, # learning rate for this call; default `self.lr`
            ):
         "Train for `n_epochs`, with extra callbacks `cbs` for this call only."
-        cbs = fc.L(cbs)
+        cbs = _cb_list(cbs)
         self._check_fit(n_epochs, train, valid, cbs)
-        self.cbs += cbs
+        for cb in cbs: self.cbs.append(cb)
         try:
             self.n_epochs, self.epochs = n_epochs, range(n_epochs)
             if self.opt_func: self._make_opt(self.lr if lr is None else lr)
@@ -198,24 +195,24 @@ class Learner:
         if old is not None: _carry_state(self.opt, old)
 
     def _check_fit(self, n_epochs, train, valid, cbs):
-        if isinstance(n_epochs, bool) or not isinstance(n_epochs, int) or n_epochs < 1:
-            raise ValueError(f"`n_epochs` must be a whole number of at least 1, got {n_epochs!r}: e.g. `learn.fit(1)`.")
-        if not (train or valid):
-            raise ValueError("`fit(train=False, valid=False)` has nothing to run: set `train` or `valid` (or both).")
-        for split, on in (('train', train), ('valid', valid)):
-            if on and getattr(self.dls, split, None) is None:
-                alt = ', or call `fit(valid=False)`' if split == 'valid' else ''
-                raise AttributeError(f"`learn.dls` ({type(self.dls).__name__}) has no `{split}` loader: "
-                                     f"pass `DataLoaders(train_dl, valid_dl)` as `dls`{alt}.")
+        if n_epochs < 1: raise ValueError(f"`n_epochs` must be at least 1, got {n_epochs!r}: e.g. `learn.fit(1)`.")
+        if not (train or valid): raise ValueError("`fit(train=False, valid=False)` has nothing to run: set either.")
+        for split in [s for s, on in (('train', train), ('valid', valid)) if on and getattr(self.dls, s, None) is None]:
+            alt = ', or call `fit(valid=False)`' if split == 'valid' else ''
+            raise AttributeError(f"`learn.dls` has no `{split}` loader: pass `DataLoaders(train_dl, valid_dl)`{alt}.")
         for cb in cbs:
-            if isinstance(cb, type):
-                raise TypeError(f"`cbs` holds the class `{cb.__name__}`; pass an instance: `{cb.__name__}()`.")
+            if isinstance(cb, type): raise TypeError(f"`cbs` holds the class `{cb.__name__}`: pass `{cb.__name__}()`.")
 
     def __getattr__(self, name):
         if name in ('predict', 'get_loss', 'backward', 'step', 'zero_grad'): return partial(self.callback, name)
         raise AttributeError(f'{type(self).__name__!r} object has no attribute {name!r}')
 
-    def callback(self, method_nm:str): run_cbs(self.cbs, method_nm, self)
+    def callback(self, method_nm:str):
+        "Run event `method_nm` on the callbacks, lowest `order` first."
+        ids = list(map(id, self.cbs))
+        if ids != self._cb_ids: self._cb_ids, self._handlers = ids, {}   # the callbacks changed: forget the cache
+        if method_nm not in self._handlers: self._handlers[method_nm] = _handlers(self.cbs, method_nm)
+        for method in self._handlers[method_nm]: method(self)
 
     @property
     def training(self): return self.model.training
@@ -242,116 +239,110 @@ class DeviceCB(Callback):
     def before_batch(self, learn): learn.batch = to_device(learn.batch, device=self.device)
 
 # %% ../nbs/09_learner.ipynb #1aab74b4
+def _on(metric, x):
+    "`x` on the device of `metric` if it keeps its state on one (as torcheval's metrics do), else as it is."
+    dev = getattr(metric, 'device', None)
+    return x if dev is None else x.to(dev)
+
+def _read_back(xs):
+    "The scalars `xs` (tensors or numbers) as floats, copying from each device once."
+    ts = [torch.as_tensor(x).detach().float().reshape(()) for x in xs]
+    res = {}
+    for dev in dict.fromkeys(t.device for t in ts):
+        idx = [i for i, t in enumerate(ts) if t.device == dev]
+        res.update(zip(idx, torch.stack([ts[i] for i in idx]).tolist()))
+    return [res[i] for i in range(len(ts))]
+
 class MetricsCB(Callback):
-    "Update `metrics` (objects with update/compute/reset) and a mean loss every batch; log them each epoch."
-    def __init__(self, *ms, # metrics, named after their class: `Accuracy()` -> 'accuracy'
+    "Update `metrics` and a mean loss every batch; each epoch read them back at once, record them and `_log` them."
+    def __init__(self, *ms, # metrics, named after their class: `Accuracy()` -> 'Accuracy'
                  **metrics, # metrics with the names to show
                 ):
-        for o in ms: metrics[type(o).__name__.lower()] = o
+        for o in ms: metrics[type(o).__name__] = o
         self.metrics = metrics
         self.all_metrics = {**metrics, 'loss': Mean()}
         self.loss = self.all_metrics['loss']
-        self.log = print   # `ProgressCB` swaps in its own writer
 
-    def before_fit(self, learn):
-        learn.metrics, self.history = self, []
+    def _log(self, d): print(d)
+    def before_fit(self, learn): learn.metrics, self.history = self, []
     def before_epoch(self, learn):
         for m in self.all_metrics.values(): m.reset()
+
     def after_batch(self, learn):
-        y = learn.batch[1]
-        for m in self.metrics.values(): m.update(learn.preds.detach(), y)
+        preds, y = learn.preds.detach(), learn.batch[1]
+        for m in self.metrics.values(): m.update(_on(m, preds), _on(m, y))
         self.loss.update(learn.loss.detach(), weight=len(y))
+
     def after_epoch(self, learn):
-        d = {k: float(m.compute()) for k, m in self.all_metrics.items()}   # the one sync per epoch
-        d.update(epoch=learn.epoch, train='train' if learn.training else 'eval')
+        vals = _read_back([m.compute() for m in self.all_metrics.values()])   # one sync per epoch
+        d = dict(zip(self.all_metrics, vals), epoch=learn.epoch, train='train' if learn.training else 'eval')
         self.history.append(d)
-        self.log({k: f'{v:.3f}' if isinstance(v, float) else v for k, v in d.items()})
-
-# %% ../nbs/09_learner.ipynb #f594e558
-_bars = {'html': (NBMasterBar, NBProgressBar), 'console': (ConsoleMasterBar, ConsoleProgressBar), 'plain': (None, None)}
-
-def _progress_mode(mode=None):
-    "How to show progress: `mode`, else `$COURSE_LIB_PROGRESS`, else 'html' in Jupyter, 'console' on a terminal, else 'plain'."
-    src = 'mode'
-    if not mode: mode, src = os.environ.get('COURSE_LIB_PROGRESS', '').strip().lower(), '$COURSE_LIB_PROGRESS'
-    if not mode: return 'html' if fpc.IN_NOTEBOOK else 'console' if sys.stdout.isatty() else 'plain'
-    if mode not in _bars: raise ValueError(f"{src} is {mode!r}: use 'html', 'console' or 'plain' (or leave it unset to detect).")
-    if mode == 'html' and not fpc.IN_NOTEBOOK:
-        raise ValueError(f"{src} is 'html', but this is not a Jupyter notebook: use 'console' or 'plain'.")
-    return mode
+        self._log({k: f'{v:.3f}' if isinstance(v, float) else v for k, v in d.items()})
 
 # %% ../nbs/09_learner.ipynb #3834d6da
 class ProgressCB(Callback):
-    "Progress bars with the loss, a table of each epoch's metrics and optionally a loss plot; plain lines where bars can't show."
+    "Progress bars with the loss, a table of each epoch's metrics and, with `plot`, a plot of the losses."
     order = MetricsCB.order + 1
     def __init__(self, plot:bool=False, # plot training and validation loss
-                 mode:str=None, # 'html', 'console' or 'plain'; None: `$COURSE_LIB_PROGRESS`, else detect
+                 bars:bool=None, # progress bars; None: only in a notebook or a terminal, not in a log file
                  refresh:float=0.5, # least seconds between updates of the bar's loss (each reads it from the device)
                 ):
         fc.store_attr()
 
     def before_fit(self, learn):
-        self.mode_ = _progress_mode(self.mode)
-        mb_cls, self.pb_cls = _bars[self.mode_]
+        show = fpc.IN_NOTEBOOK or sys.stdout.isatty() if self.bars is None else self.bars
+        self.html, self.mbar = show and fpc.IN_NOTEBOOK, None
+        if show: learn.epochs = self.mbar = (NBMasterBar if self.html else ConsoleMasterBar)(learn.epochs)
         self.metrics = next((cb for cb in learn.cbs if isinstance(cb, MetricsCB)), None)
-        if self.metrics is not None: self.old_log, self.metrics.log = self.metrics.log, self._log
-        self.losses, self.pending, self.val_losses, self.widths = [], [], [], None
+        if self.metrics is not None: self.metrics._log = self._log
+        self.losses, self.pending, self.val_losses, self.first = [], [], [], True
         self.shown = time.perf_counter()
-        if mb_cls is not None: learn.epochs = self.mbar = mb_cls(learn.epochs)
 
     def before_epoch(self, learn):
         self.t0 = time.perf_counter()
-        if self.pb_cls is not None: learn.dl = self.pb_cls(learn.dl, leave=False, parent=self.mbar)
+        if self.mbar is not None:
+            learn.dl = (NBProgressBar if self.html else ConsoleProgressBar)(learn.dl, leave=False, parent=self.mbar)
 
     def after_batch(self, learn):
         if self.plot and learn.training: self.pending.append(learn.loss.detach())   # stays on the device
-        if self.pb_cls is not None and time.perf_counter() - self.shown > self.refresh:
+        if self.mbar is not None and time.perf_counter() - self.shown > self.refresh:
             learn.dl.comment = f'{learn.loss:.3f}'    # reads the loss back: at most once per `refresh` seconds
-            if self.plot and self.mode_ == 'html': self._plot(learn)
+            if self.plot and self.html: self._plot(learn)
             self.shown = time.perf_counter()
 
     def after_epoch(self, learn):
         if self.metrics is None: self._log({'epoch': learn.epoch, 'train': 'train' if learn.training else 'eval'})
         elif not learn.training: self.val_losses.append((learn.epoch, self.metrics.history[-1]['loss']))
-        if self.plot and self.mode_ == 'html': self._plot(learn)
+        if self.plot and self.html: self._plot(learn)
 
     def cleanup_fit(self, learn):
-        if self.metrics is not None: self.metrics.log = self.old_log
-        if self.plot and self.mode_ != 'html': self._plot(learn)
+        if self.metrics is not None: vars(self.metrics).pop('_log', None)   # the MetricsCB's own `_log` again
+        if self.plot and not self.html: self._plot(learn)
 
     def _log(self, d):
         row = {**d, 'time': _fmt_time(time.perf_counter() - self.t0)}
-        if self.widths is None:
-            self.widths = [max(len(k), 8) for k in row]
-            self._write(list(row))
-        self._write([str(v) for v in row.values()])
-
-    def _write(self, row):
-        if self.mode_ == 'html': self.mbar.write(row, table=True)
-        else: print('  '.join(f'{v:<{w}}' for v, w in zip(row, self.widths)).rstrip())
-
-    def _train_losses(self):
-        if self.pending:
-            self.losses += torch.stack(self.pending).float().cpu().tolist()   # one sync for all pending losses
-            self.pending = []
-        return self.losses
+        lines = ([list(row)] if self.first else []) + [[str(v) for v in row.values()]]   # the header, once
+        self.first = False
+        for line in lines:
+            if self.html: self.mbar.write(line, table=True)
+            else: print('  '.join(f'{v:<{max(len(k), 8)}}' for v, k in zip(line, row)).rstrip())
 
     def _plot(self, learn):
-        trn, nb = self._train_losses(), len(learn.dls.train)
-        val_x, val_y = [(e + 1) * nb for e, _ in self.val_losses], [l for _, l in self.val_losses]
-        if self.mode_ == 'html':
-            self.mbar.update_graph([[list(range(len(trn))), trn], [val_x, val_y]], figsize=(5, 3))
-            _label_loss_plot(self.mbar.graph_ax)
-            self.mbar.graph_out.update(self.mbar.graph_fig)
-        else:
-            fig, ax = plt.subplots(figsize=(5, 3))
-            ax.plot(trn, label='train')
-            ax.plot(val_x, val_y, 'o-', label='valid')
-            ax.legend(loc='upper right')
-            _label_loss_plot(ax)
-            plt.show()
+        if self.pending: self.losses += torch.stack(self.pending).float().tolist()   # one sync for all pending losses
+        self.pending, nb = [], len(learn.dls.train)
+        val = [(e + 1) * nb for e, _ in self.val_losses], [l for _, l in self.val_losses]
+        if self.html:   # fastprogress's live plot, redrawn in place
+            self.mbar.update_graph([(range(len(self.losses)), self.losses), val], figsize=(5, 3))
+            _label(self.mbar.graph_ax)
+            return self.mbar.graph_out.update(self.mbar.graph_fig)
+        ax = plt.subplots(figsize=(5, 3))[1]
+        ax.plot(self.losses, label='train')
+        ax.plot(*val, 'o-', label='valid')
+        ax.legend(loc='upper right')
+        _label(ax)
+        plt.show()
 
-def _label_loss_plot(ax): ax.set(title='Loss during training', xlabel='training batches', ylabel='loss')
+def _label(ax): ax.set(title='Loss during training', xlabel='training batches', ylabel='loss')
 def _fmt_time(t): return f'{t:.1f}s' if t < 60 else fpc.format_time(t)
 
 # %% ../nbs/09_learner.ipynb #86d128e0
@@ -430,17 +421,9 @@ def lr_find(self:Learner, gamma:float=1.3, max_mult:float=3, start_lr:float=1e-5
 @fc.patch
 def save(self:Learner, path):
     "Save the model's and optimiser's state to `path`, atomically (a temporary file, then a rename)."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     state = {'model': self.model.state_dict(), 'opt': None if self.opt is None else self.opt.state_dict()}
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'wb') as f: torch.save(state, f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    with atomic_write(path) as tmp: torch.save(state, tmp)
+    return Path(path)
 
 @fc.patch
 def load(self:Learner, path, with_opt:bool=True):
