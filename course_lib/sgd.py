@@ -43,7 +43,7 @@ class SGD(optim.Optimizer):
                 if set_to_none: p.grad = None
                 else: p.grad.zero_()
 
-# %% ../nbs/12_accel_sgd.ipynb #c1mom
+# %% ../nbs/12_accel_sgd.ipynb #c3mom
 class Momentum(SGD):
     "SGD along an exponentially weighted average of the gradients, which starts at zero."
     def __init__(self, params, lr:float, wd:float=0., mom:float=0.9): super().__init__(params, lr, wd, momentum=mom)
@@ -51,7 +51,7 @@ class Momentum(SGD):
     def opt_step(self, p, pg):
         st, mom = self.state[p], pg['momentum']
         if 'grad_avg' not in st: st['grad_avg'] = torch.zeros_like(p)
-        st['grad_avg'].mul_(mom).add_(p.grad, alpha=1 - mom)
+        st['grad_avg'].mul_(mom).add_(p.grad, alpha=1 - mom)   # mom * avg + (1-mom) * grad
         p.add_(st['grad_avg'], alpha=-pg['lr'])
 
 # %% ../nbs/12_accel_sgd.ipynb #d1rms
@@ -81,7 +81,7 @@ class Adam(SGD):
         unbias_sqr = (st['sqr_avg'] / (1 - b2**st['step'])).add_(pg['eps']).sqrt_()   # eps inside the root
         p.addcdiv_(st['avg'], unbias_sqr, value=-pg['lr'] / (1 - b1**st['step']))
 
-# %% ../nbs/12_accel_sgd.ipynb #f1base
+# %% ../nbs/12_accel_sgd.ipynb #j1base
 def _check_total(schedo, n_steps, nm):
     "A scheduler with a fixed length (`OneCycleLR`'s `total_steps`) must last exactly this fit."
     total = getattr(schedo, 'total_steps', None)
@@ -91,11 +91,12 @@ def _check_total(schedo, n_steps, nm):
 
 class BaseSchedCB(Callback):
     "Make a scheduler from the optimiser when a fit starts; `BatchSchedCB`/`EpochSchedCB` step it."
-    order = 1   # steps after the other callbacks' `after_batch`, so a `RecorderCB` sees the lr the batch used
-    def __init__(self, sched): # called with the optimiser, e.g. `partial(lr_scheduler.OneCycleLR, max_lr=.1, total_steps=n)`
+    order = 1
+    def __init__(self, sched): # makes the scheduler from the optimiser, e.g. `partial(lr_scheduler.OneCycleLR, ...)`
         if isinstance(sched, optim.lr_scheduler.LRScheduler) or not callable(sched):
-            raise TypeError(f"{type(self).__name__} takes a function that makes a scheduler from an optimiser, e.g. "
-                            f"`partial(lr_scheduler.OneCycleLR, max_lr=0.1, total_steps=n)`, not {type(sched).__name__}.")
+            eg = "`partial(lr_scheduler.OneCycleLR, max_lr=.1, total_steps=n)`"
+            raise TypeError(f"{type(self).__name__} takes a function that makes a scheduler from an optimiser, "
+                            f"e.g. {eg}; got {type(sched).__name__}.")
         self.sched, self.schedo = sched, None
 
     def before_fit(self, learn):
@@ -112,7 +113,7 @@ class BaseSchedCB(Callback):
 
     def _n_steps(self, learn): return None
 
-# %% ../nbs/12_accel_sgd.ipynb #f2batch
+# %% ../nbs/12_accel_sgd.ipynb #j2batch
 class BatchSchedCB(BaseSchedCB):
     "Step the scheduler after each training batch."
     def after_batch(self, learn): self._step(learn)
@@ -121,19 +122,19 @@ class BatchSchedCB(BaseSchedCB):
         try: return learn.n_epochs * len(learn.dls.train)
         except TypeError: return None   # a loader without a length
 
-# %% ../nbs/12_accel_sgd.ipynb #f3epoch
+# %% ../nbs/12_accel_sgd.ipynb #j3epoch
 class EpochSchedCB(BaseSchedCB):
     "Step the scheduler after each training epoch."
     def after_epoch(self, learn): self._step(learn)
     def _n_steps(self, learn): return learn.n_epochs
 
-# %% ../nbs/12_accel_sgd.ipynb #g1has
+# %% ../nbs/12_accel_sgd.ipynb #k1has
 class HasLearnCB(Callback):
     "Hold the learner as `self.learn` while a fit runs."
     def before_fit(self, learn): self.learn = learn
     def cleanup_fit(self, learn): self.learn = None
 
-# %% ../nbs/12_accel_sgd.ipynb #g2rec
+# %% ../nbs/12_accel_sgd.ipynb #k2rec
 class RecorderCB(Callback):
     "Each training batch, record what each function in `d` returns when called with this callback."
     def __init__(self, **d): self.d = d  # name=function of the callback, e.g. `lr=_lr` reads `cb.pg['lr']`
@@ -149,11 +150,11 @@ class RecorderCB(Callback):
     def plot(self):
         "One small plot per recorded value, against the training batch."
         fig, axs = plt.subplots(1, len(self.recs), figsize=(3.5 * len(self.recs), 2.5), squeeze=False)
-        for ax, (k, v) in zip(axs[0], self.recs.items()): ax.plot(v); ax.set(title=k, xlabel='training batch', ylabel=k)
+        for ax, (k, v) in zip(axs[0], self.recs.items()): ax.set(title=k, xlabel='training batch', ylabel=k); ax.plot(v)
         plt.tight_layout()
         plt.show()
 
-# %% ../nbs/12_accel_sgd.ipynb #g3lr
+# %% ../nbs/12_accel_sgd.ipynb #k3lr
 def _lr(cb): return cb.pg['lr']
 def _beta1(cb): return cb.pg['betas'][0] if 'betas' in cb.pg else cb.pg['momentum']
 _all_ = ['_lr', '_beta1']
