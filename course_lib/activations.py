@@ -80,13 +80,22 @@ class HooksCallback(Callback):
     def __repr__(self): return f'{type(self).__name__}({list(self.hooks)})'
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a5
+def _abs_hist(acts):
+    "Counts of `acts.abs()` in 40 bins over [0, 10], as `histc` gives them (on the CPU via the faster `bincount`)."
+    if acts.device.type != 'cpu': return acts.abs().histc(40, 0, 10)
+    a = acts.abs().mul_(4)
+    i = a.masked_fill_(~(a <= 40), 41.).to(torch.int16)   # bin numbers: 10 itself -> 40; beyond 10, or NaN -> 41
+    c = i.flatten().bincount(minlength=42).float()
+    return torch.cat([c[:39], c[39:41].sum(0, keepdim=True)])           # like histc, the last bin includes 10
+
 def append_stats(hook, mod, inp, outp):
     "Keep each output's mean, std and histogram of absolute values (40 bins, 0 to 10) in `hook.stats`, on its device."
     if not hasattr(hook, 'stats'): hook.stats = ([], [], [])
     acts = outp.detach().float()
-    hook.stats[0].append(acts.mean())
-    hook.stats[1].append(acts.std())
-    hook.stats[2].append(acts.abs().histc(40, 0, 10))
+    mean, n = acts.mean(), acts.numel()
+    hook.stats[0].append(mean)
+    hook.stats[1].append(((acts.square().mean() - mean**2) * n / max(n - 1, 1)).clamp_min(0).sqrt())   # = acts.std()
+    hook.stats[2].append(_abs_hist(acts))
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a6
 def get_hist(h):
