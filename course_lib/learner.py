@@ -141,7 +141,7 @@ class Learner:
                  opt_func=optim.SGD, # called as `opt_func(params, lr)`; None for no optimiser
                 ):
         fc.store_attr(but='cbs')
-        self.cbs, self.opt, self._cb_ids = fc.L(_cb_list(cbs)), None, None
+        self.cbs, self.opt, self._seen = fc.L(_cb_list(cbs)), None, None
 
     @with_cbs('batch')
     def _one_batch(self):
@@ -209,9 +209,9 @@ class Learner:
 
     def callback(self, method_nm:str):
         "Run event `method_nm` on the callbacks, lowest `order` first."
-        ids = list(map(id, self.cbs))
-        if ids != self._cb_ids: self._cb_ids, self._handlers = ids, {}   # the callbacks changed: forget the cache
-        if method_nm not in self._handlers: self._handlers[method_nm] = _handlers(self.cbs, method_nm)
+        cbs = getattr(self.cbs, 'items', self.cbs)     # the list inside an `fc.L`
+        if cbs != self._seen: self._seen, self._handlers = list(cbs), {}   # the callbacks changed: forget the cache
+        if method_nm not in self._handlers: self._handlers[method_nm] = _handlers(cbs, method_nm)
         for method in self._handlers[method_nm]: method(self)
 
     @property
@@ -271,7 +271,7 @@ class MetricsCB(Callback):
     def after_batch(self, learn):
         preds, y = learn.preds.detach(), learn.batch[1]
         for m in self.metrics.values(): m.update(_on(m, preds), _on(m, y))
-        self.loss.update(learn.loss.detach(), weight=len(y))
+        self.loss.update(learn.loss, weight=len(y))
 
     def after_epoch(self, learn):
         vals = _read_back([m.compute() for m in self.all_metrics.values()])   # one sync per epoch
