@@ -25,7 +25,7 @@ from course_lib.training import Dataset, get_dls
 from course_lib.training import fit as plain_fit
 
 def get_cnn():
-    return nn.Sequential(conv(1, 8), conv(8, 16), conv(16, 32), conv(32, 64), conv(64, 10, act=False), nn.Flatten())
+    return nn.Sequential(conv(1, 8), conv(8, 16), conv(16, 32), conv(32, 64), conv(64, 10, act=None), nn.Flatten())
 
 def get_mlp():
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 50), nn.ReLU(), nn.Linear(50, 10))
