@@ -81,21 +81,25 @@ class HooksCallback(Callback):
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a5
 def _abs_hist(acts):
-    "Counts of `acts.abs()` in 40 bins over [0, 10], as `histc` gives them (on the CPU via the faster `bincount`)."
-    if acts.device.type != 'cpu': return acts.abs().histc(40, 0, 10)
-    a = acts.abs().mul_(4)
-    i = a.masked_fill_(~(a <= 40), 41.).to(torch.int16)   # bin numbers: 10 itself -> 40; beyond 10, or NaN -> 41
-    c = i.flatten().bincount(minlength=42).float()
-    return torch.cat([c[:39], c[39:41].sum(0, keepdim=True)])           # like histc, the last bin includes 10
+    "Counts of `acts.abs()` in 40 bins of width 0.25 from 0 to 10 (10 and above left out)."
+    if acts.device.type != 'cpu': return acts.abs().histc(41, 0, 10.25)[:40]
+    i = acts.mul(4).clamp_(-41, 41).to(torch.int16).abs_()    # bin numbers: converting to int truncates towards 0
+    return i.flatten().bincount(minlength=42)[:40].float()
+
+def _std(acts, mean):
+    "`acts.std()`; on the CPU, from `mean` and the norm (one read of `acts` instead of two)."
+    if acts.device.type != 'cpu': return acts.std()
+    n = acts.numel()
+    return ((torch.linalg.vector_norm(acts)**2 / n - mean**2) * n / max(n - 1, 1)).clamp_min(0).sqrt()
 
 def append_stats(hook, mod, inp, outp):
     "Keep each output's mean, std and histogram of absolute values (40 bins, 0 to 10) in `hook.stats`, on its device."
     if not hasattr(hook, 'stats'): hook.stats = ([], [], [])
     acts = outp.detach().float()
-    mean, n = acts.mean(), acts.numel()
+    mean = acts.mean()
     hook.stats[0].append(mean)
-    hook.stats[1].append(((acts.square().mean() - mean**2) * n / max(n - 1, 1)).clamp_min(0).sqrt())   # = acts.std()
-    hook.stats[2].append(_abs_hist(acts))
+    hook.stats[1].append(_std(acts, mean))
+    hook.stats[2].append(_abs_hist(acts) + mean * 0)    # `mean * 0` is NaN if any activation is NaN or infinite
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a6
 def get_hist(h):
