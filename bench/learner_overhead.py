@@ -1,10 +1,11 @@
 """Learner overhead: one epoch through `Learner` (TrainCB, DeviceCB, MetricsCB) vs the plain `fit` of 04.
 
 Both train the same model from the same starting weights, on the same data and the same loaders, for one epoch
-(a training pass and a validation pass). Runs alternate, each timed as the best of `--repeats`, in the same process.
+(a training pass and a validation pass). Runs alternate in the same process, `--repeats` pairs; the ratio is the median
+of the pairs' ratios (each pair ran back to back, so under similar load), with the ratio of the best times beside it.
 Targets: Learner / plain <= 1.05 on the MLP, <= 1.02 on the CNN.
 
-    python bench/learner_overhead.py [--repeats 7] [--n 10000] [--bs 256] [--threads 1]
+    python bench/learner_overhead.py [--repeats 21] [--n 10000] [--bs 256] [--threads 1]
 
 Data: Fashion-MNIST (offline: course_lib's synthetic stand-in), `demo_size(n)` training items, sent to `def_device`
 beforehand so that neither loop pays for copying it. Two models: the CNN of 09's worked example, and a
@@ -12,7 +13,7 @@ small MLP, where the loop's own cost weighs most. On a CPU the bench uses one th
 process's CPU time rather than wall time: on a shared machine, other processes' load (and two-thread kernels waiting on
 each other) swing wall times far more than the loops differ. On a GPU it measures wall time.
 """
-import argparse, contextlib, copy, io, time, warnings
+import argparse, contextlib, copy, io, statistics, time, warnings
 import torch
 import torch.nn.functional as F
 from torch import nn, optim
@@ -63,14 +64,16 @@ def bench(name, get_model, dls, lr, repeats):
         t_plain.append(_time(plain))
         t_learn.append(_time(learner))
     p, l = min(t_plain), min(t_learn)
+    ratio = statistics.median(b / a for a, b in zip(t_plain, t_learn))   # each pair ran back to back, under like load
     nb = len(dls.train) + len(dls.valid)
-    print(f'{name:>4}: plain fit {p*1000:8.1f} ms   Learner {l*1000:8.1f} ms   ratio {l/p:.3f}   '
-          f'({(l-p)/nb*1e6:+.0f} us per batch; best of {repeats}; {len(dls.train)}+{len(dls.valid)} batches)')
-    return l / p
+    print(f'{name:>4}: plain fit {p*1000:8.1f} ms   Learner {l*1000:8.1f} ms (best of {repeats})   '
+          f'ratio {ratio:.3f} (median of pairs; of bests {l/p:.3f})   ({(l-p)/nb*1e6:+.0f} us per batch; '
+          f'{len(dls.train)}+{len(dls.valid)} batches)')
+    return ratio
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--repeats', type=int, default=7)
+    ap.add_argument('--repeats', type=int, default=21)
     ap.add_argument('--n', type=int, default=10_000, help='training items on a CPU (demo_size); all on a GPU')
     ap.add_argument('--bs', type=int, default=256)
     ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (0: leave torch\'s default)')

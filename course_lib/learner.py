@@ -63,7 +63,7 @@ class Mean:
     def update(self, value, # a number or tensor; each element counts
                weight:float=1., # weight of each element, e.g. the batch size for a batch-mean loss
               ):
-        value = torch.as_tensor(value).detach()
+        value = value.detach() if isinstance(value, torch.Tensor) else torch.as_tensor(value)
         self.sums.setdefault(weight, []).append(value if value.ndim == 0 else value.sum())   # no sync, little work
         self.weight += weight * value.numel()                  # a Python number
         return self
@@ -108,15 +108,15 @@ class with_cbs:
         self.nm = nm
 
     def __call__(self, f):
-        nm, cancel = self.nm, _cancels[self.nm]
+        before, after, cleanup, cancel = f'before_{self.nm}', f'after_{self.nm}', f'cleanup_{self.nm}', _cancels[self.nm]
         @wraps(f)
         def _f(o, *args, **kwargs):
             try:
-                o.callback(f'before_{nm}')
+                o.callback(before)
                 f(o, *args, **kwargs)
-                o.callback(f'after_{nm}')
+                o.callback(after)
             except cancel: pass
-            finally: o.callback(f'cleanup_{nm}')
+            finally: o.callback(cleanup)
         return _f
 
 # %% ../nbs/09_learner.ipynb #56da0a9c
@@ -211,8 +211,9 @@ class Learner:
         "Run event `method_nm` on the callbacks, lowest `order` first."
         cbs = getattr(self.cbs, 'items', self.cbs)     # the list inside an `fc.L`
         if cbs != self._seen: self._seen, self._handlers = list(cbs), {}   # the callbacks changed: forget the cache
-        if method_nm not in self._handlers: self._handlers[method_nm] = _handlers(cbs, method_nm)
-        for method in self._handlers[method_nm]: method(self)
+        methods = self._handlers.get(method_nm)
+        if methods is None: methods = self._handlers[method_nm] = _handlers(cbs, method_nm)
+        for method in methods: method(self)
 
     @property
     def training(self): return self.model.training
