@@ -77,8 +77,8 @@ def epoch_ratio(nf0, n, repeats, bs=128):
     plain = TrainLearner(get_model4(nf0), dls, F.cross_entropy, lr=1e-2, cbs=[DeviceCB()], opt_func=optim.AdamW)
     aug = TrainLearner(get_model4(nf0), dls, F.cross_entropy, lr=1e-2, cbs=[DeviceCB(), augcb], opt_func=optim.AdamW)
     t_plain, t_aug = best_of([partial(plain.fit, 1, valid=False), partial(aug.fit, 1, valid=False)], repeats)
-    print(f'nf0={nf0:2}: training epoch of {n} images at bs {bs}: {t_plain:6.2f} s plain, {t_aug:6.2f} s with crop+flip '
-          f'= {t_aug/t_plain:.3f}x (target <= 1.15x)')
+    print(f'nf0={nf0:2}: training epoch of {n} images at bs {bs}: {t_plain:6.2f} s plain, {t_aug:6.2f} s with crop+flip'
+          f' = {t_aug/t_plain:.3f}x (target <= 1.15x)')
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

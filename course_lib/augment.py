@@ -21,7 +21,8 @@ class GlobalAvgPool(nn.Module):
 
 # %% ../nbs/14_augment.ipynb #14a00021
 def _check_images(x, nm):
-    if x.ndim != 4: raise ValueError(f"{nm} takes a batch of images (bs, channels, height, width), got shape {tuple(x.shape)}.")
+    if x.ndim != 4:
+        raise ValueError(f"{nm} takes a batch of images (bs, channels, height, width), got shape {tuple(x.shape)}.")
 
 def rand_crop(x, pad:int=4):
     "Pad each image of batch `x` by `pad` zeros, then crop it back to its size at an offset drawn per item."
@@ -117,7 +118,7 @@ def _n_used(x, max_num):
 
 # %% ../nbs/14_augment.ipynb #14a00047
 def rand_erase(x, pct:float=0.2, max_num:int=4):
-    "Replace 0 to `max_num` `pct`-sized rectangles per image (drawn per item) with noise of the batch's mean, std and range."
+    "Replace 0 to `max_num` `pct`-sized rectangles per image (drawn per item) by noise with the batch's statistics."
     _check_images(x, 'rand_erase')
     sh, sw = int(pct * x.shape[-2]), int(pct * x.shape[-1])
     top, left = _corners(x, sh, sw, max_num)

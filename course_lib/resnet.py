@@ -61,8 +61,8 @@ class Summary:
 
     def _table(self):
         hdr = ['Module', 'Type', 'Input', 'Output', 'Params', 'MFLOPs/item']
-        res = [[r['name'], r['type'], str(r['input']), str(r['output']), f"{r['params']:,}", f"{r['flops']/self.bs/1e6:.2f}"]
-               for r in self.rows]
+        res = [[r['name'], r['type'], str(r['input']), str(r['output']), f"{r['params']:,}",
+                f"{r['flops']/self.bs/1e6:.2f}"] for r in self.rows]
         return [hdr] + res + [['Total', '', '', '', f'{self.params:,}', f'{self.flops/self.bs/1e6:.2f}']]
 
     def __repr__(self):
@@ -90,7 +90,8 @@ def summary(learn_or_model, # a `Learner` (its model, on its first validation ba
     if not isinstance(model, nn.Module):
         raise TypeError(f"summary takes a Learner or an nn.Module, not {type(learn_or_model).__name__}.")
     if xb is None:
-        if not hasattr(learn_or_model, 'dls'): raise ValueError("summary(model) needs an input batch: summary(model, xb).")
+        if not hasattr(learn_or_model, 'dls'):
+            raise ValueError("summary(model) needs an input batch: summary(model, xb).")
         xb = _first_input(learn_or_model)
     p = next(model.parameters(), None)
     if p is not None: xb = xb.to(p.device)
