@@ -1,5 +1,8 @@
 """Learner overhead: one epoch through `Learner` (TrainCB, DeviceCB, MetricsCB) vs the plain `fit` of 04.
 
+Also shown, for information: the Learner without MetricsCB, i.e. the loop and its callbacks alone. (The plain `fit`
+computes accuracy on the validation batches only; MetricsCB computes it on the training batches too.)
+
 Both train the same model from the same starting weights, on the same data and the same loaders, for one epoch
 (a training pass and a validation pass). Runs alternate in the same process, `--repeats` pairs; the ratio is the median
 of the pairs' ratios (each pair ran back to back, so under similar load), with the ratio of the best times beside it.
@@ -54,22 +57,25 @@ def bench(name, get_model, dls, lr, repeats):
         model.load_state_dict(init)
         plain_fit(1, model, F.cross_entropy, optim.SGD(model.parameters(), lr), dls.train, dls.valid, log=print)
 
-    def learner():
-        model.load_state_dict(init)
-        Learner(model, dls, F.cross_entropy, lr, cbs=[TrainCB(), DeviceCB(), MetricsCB(Accuracy())]).fit(1)
+    def learner(*cbs):
+        def _f():
+            model.load_state_dict(init)
+            Learner(model, dls, F.cross_entropy, lr, cbs=[TrainCB(), DeviceCB(), *cbs]).fit(1)
+        return _f
 
-    _time(plain); _time(learner)                # warm up (allocator, kernels, caches)
-    t_plain, t_learn = [], []
-    for _ in range(repeats):                    # alternate, so drifts in machine load hit both
-        t_plain.append(_time(plain))
-        t_learn.append(_time(learner))
-    p, l = min(t_plain), min(t_learn)
-    ratio = statistics.median(b / a for a, b in zip(t_plain, t_learn))   # each pair ran back to back, under like load
+    runs = {'plain fit': plain, 'Learner': learner(MetricsCB(Accuracy())), 'no metrics': learner()}
+    for f in runs.values(): _time(f)            # warm up (allocator, kernels, caches)
+    times = {k: [] for k in runs}
+    for _ in range(repeats):                    # alternate, so drifts in machine load hit all alike
+        for k, f in runs.items(): times[k].append(_time(f))
     nb = len(dls.train) + len(dls.valid)
-    print(f'{name:>4}: plain fit {p*1000:8.1f} ms   Learner {l*1000:8.1f} ms (best of {repeats})   '
-          f'ratio {ratio:.3f} (median of pairs; of bests {l/p:.3f})   ({(l-p)/nb*1e6:+.0f} us per batch; '
-          f'{len(dls.train)}+{len(dls.valid)} batches)')
-    return ratio
+    print(f'{name} ({len(dls.train)}+{len(dls.valid)} batches, best of {repeats}):')
+    for k, ts in times.items():
+        ratio = statistics.median(b / a for a, b in zip(times['plain fit'], ts))   # pairs ran back to back
+        best = min(ts) / min(times['plain fit'])
+        print(f'  {k:>10}: {min(ts)*1000:7.1f} ms   ratio {ratio:.3f} (median of pairs; of bests {best:.3f}, '
+              f'{(min(ts) - min(times["plain fit"]))/nb*1e6:+.0f} us per batch)')
+    return statistics.median(b / a for a, b in zip(times['plain fit'], times['Learner']))
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
