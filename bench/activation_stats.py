@@ -25,7 +25,8 @@ TARGET = 1.3
 
 def cnn():
     "The CNN of 10_activations: five stride-2 convs, the first 5x5."
-    return nn.Sequential(conv(1, 8, ks=5), conv(8, 16), conv(16, 32), conv(32, 64), conv(64, 10, act=None), nn.Flatten())
+    return nn.Sequential(conv(1, 8, ks=5), conv(8, 16), conv(16, 32), conv(32, 64), conv(64, 10, act=None),
+                         nn.Flatten())
 
 def sync(device):
     if str(device).startswith('cuda'): torch.cuda.synchronize()

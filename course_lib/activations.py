@@ -113,7 +113,7 @@ def get_min(h):
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a7
 class ActivationStats(HooksCallback):
-    "Record `append_stats` on the modules `mod_filter` picks, during training; plot histograms, dead fractions, means and stds."
+    "`append_stats` on the modules `mod_filter` picks, in training; plots of histograms, dead fractions, means and stds."
     def __init__(self, mod_filter=fc.noop): super().__init__(append_stats, mod_filter)
 
     def color_dim(self, figsize=(11, 5)):

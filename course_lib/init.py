@@ -19,7 +19,7 @@ from .activations import Hook
 
 # %% ../nbs/11_initializing.ipynb #a2a9d84a1
 def clean_ipython_hist():
-    "Clear IPython's output cache (`_`, `Out`, `_12`...) and input history, which keep old values alive; outside IPython, nothing."
+    "Clear IPython's output cache (`_`, `Out`, `_12`...) and input history, which keep old values alive."
     try: from IPython import get_ipython
     except ImportError: return
     ip = get_ipython()
@@ -77,7 +77,8 @@ class BatchTransformCB(Callback):
         fc.store_attr()
 
     def before_batch(self, learn):
-        if (self.on_train and learn.training) or (self.on_val and not learn.training): learn.batch = self.tfm(learn.batch)
+        if (self.on_train and learn.training) or (self.on_val and not learn.training):
+            learn.batch = self.tfm(learn.batch)
 
     def __repr__(self): return f'BatchTransformCB({getattr(self.tfm, "__name__", self.tfm)})'
 
@@ -90,7 +91,7 @@ class GeneralRelu(nn.Module):
 
     def forward(self, x):
         x = F.leaky_relu(x, self.leak) if self.leak is not None else F.relu(x)
-        if self.sub is not None: x = x - self.sub     # NB: the course did this in place, which breaks backward after F.relu
+        if self.sub is not None: x = x - self.sub     # NB: not in place, which would break F.relu's backward
         if self.maxv is not None: x = x.clamp_max(self.maxv)
         return x
 
@@ -120,7 +121,8 @@ def lsuv_init(model:nn.Module, # the whole model, run on `xb`
              ):
     "LSUV: shift `m_in.bias` and scale `m_in.weight` until `m`'s output on `xb` has mean 0 and std 1."
     if getattr(m_in, 'bias', None) is None:
-        raise ValueError(f'lsuv_init adjusts `m_in.bias`, but this {type(m_in).__name__} has none: pass the layer before `m` that has one.')
+        raise ValueError(f'lsuv_init adjusts `m_in.bias`, but this {type(m_in).__name__} has none: '
+                         'pass the layer before `m` that has one.')
     h = Hook(m, _lsuv_stats)
     try:
         with torch.no_grad():
@@ -130,5 +132,6 @@ def lsuv_init(model:nn.Module, # the whole model, run on `xb`
                 m_in.bias -= h.mean
                 m_in.weight /= h.std
     finally: h.remove()
-    raise RuntimeError(f"lsuv_init: after {max_iter} rounds the output of {type(m).__name__} still has mean {float(h.mean):.3g} "
-                       f"and std {float(h.std):.3g}: raise `max_iter` or `tol`, or check that `m_in` feeds `m`.")
+    raise RuntimeError(f"lsuv_init: after {max_iter} rounds the output of {type(m).__name__} still has mean "
+                       f"{float(h.mean):.3g} and std {float(h.std):.3g}: raise `max_iter` or `tol`, "
+                       "or check that `m_in` feeds `m`.")
