@@ -91,7 +91,7 @@ def _check_total(schedo, cb, learn):
                          f"steps: make it with total_steps={n_steps}.")
 
 class BaseSchedCB(Callback):
-    "Make a scheduler from the optimiser when a fit starts; `BatchSchedCB`/`EpochSchedCB` step it."
+    "Make a scheduler from the optimiser when a fit starts training; `BatchSchedCB`/`EpochSchedCB` step it."
     order = 1
     def __init__(self, sched): # makes the scheduler from the optimiser, e.g. `partial(lr_scheduler.OneCycleLR, ...)`
         if isinstance(sched, optim.lr_scheduler.LRScheduler) or not callable(sched):
@@ -100,14 +100,17 @@ class BaseSchedCB(Callback):
                             f"e.g. {eg}; got {type(sched).__name__}.")
         self.sched, self.schedo = sched, None
 
-    def before_fit(self, learn):
+    def before_fit(self, learn): self.scheduling = False
+    def before_epoch(self, learn):
+        "Make the scheduler when the fit's first training epoch starts: a fit that only validates is left alone."
+        if not learn.training or self.scheduling: return
         nm = type(self).__name__
         if self.schedo is not None:
             raise RuntimeError(f"This {nm} already scheduled a fit; a schedule is good for one fit: "
                                f"make a new {nm}(...) for each `fit`, e.g. `learn.fit(n, cbs={nm}(sched))`.")
         schedo = self.sched(learn.opt)
         _check_total(schedo, self, learn)
-        self.schedo = schedo
+        self.schedo, self.scheduling = schedo, True
 
     def _step(self, learn):
         if learn.training: self.schedo.step()
