@@ -8,7 +8,11 @@ both times and their ratio; the target is a ratio of at most 1.3. Also times gat
 On the CPU it times the process's CPU time, which other processes on a shared machine disturb less than the wall clock
 (the wall-clock times are printed too); on a GPU, wall-clock time with the device synchronised.
 
-Run: `python bench/activation_stats.py [--n 12000] [--bs 256] [--repeats 3] [--device cpu]`
+On a CPU it uses one torch thread by default, as the README's test command does: the CPU time of two-thread kernels
+includes their threads waiting on each other, which the conv layers pay and the statistics don't, so the ratio then
+mixes in how well the convs parallelise (`--threads 0` for torch's default; 1.38x here on 2 cores, against 1.25x).
+
+Run: `python bench/activation_stats.py [--n 12000] [--bs 256] [--repeats 3] [--device cpu] [--threads 1]`
 """
 import argparse, os, time, warnings
 import torch, torch.nn.functional as F
@@ -51,7 +55,9 @@ def main():
     p.add_argument('--bs', type=int, default=256, help='batch size')
     p.add_argument('--repeats', type=int, default=5, help='epochs timed for each variant; the best counts')
     p.add_argument('--device', default=None, help='e.g. cpu or cuda (default: course_lib.conv.def_device)')
+    p.add_argument('--threads', type=int, default=1, help="torch CPU threads (0: torch's default), as the tests run")
     a = p.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
     device = a.device or def_device
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')   # offline: the synthetic stand-in
