@@ -83,15 +83,15 @@ class Adam(SGD):
 
 # %% ../nbs/12_accel_sgd.ipynb #j1base
 def _check_total(schedo, cb, learn):
-    "A scheduler with a fixed length (`OneCycleLR`'s `total_steps`) must last exactly the fit `cb` schedules."
+    "A scheduler with a fixed length (`OneCycleLR`'s `total_steps`) must last at least the fit `cb` schedules."
     total = getattr(schedo, 'total_steps', None)
     n_steps = None if total is None else cb._n_steps(learn)
-    if n_steps is not None and total != n_steps:
-        raise ValueError(f"{type(cb).__name__}: the scheduler has total_steps={total}, but this fit takes {n_steps} "
-                         f"steps: make it with total_steps={n_steps}.")
+    if n_steps is not None and total < n_steps:
+        raise ValueError(f"{type(cb).__name__}: {type(schedo).__name__} has total_steps={total}, but this fit steps it "
+                         f"{n_steps} times: make it with total_steps={n_steps} (or more).")
 
 class BaseSchedCB(Callback):
-    "Make a scheduler from the optimiser when a fit starts training; `BatchSchedCB`/`EpochSchedCB` step it."
+    "Make a fresh scheduler from `learn.opt` in each fit that trains; `BatchSchedCB`/`EpochSchedCB` step it."
     order = 1
     def __init__(self, sched): # makes the scheduler from the optimiser, e.g. `partial(lr_scheduler.OneCycleLR, ...)`
         if isinstance(sched, optim.lr_scheduler.LRScheduler) or not callable(sched):
@@ -100,17 +100,12 @@ class BaseSchedCB(Callback):
                             f"e.g. {eg}; got {type(sched).__name__}.")
         self.sched, self.schedo = sched, None
 
-    def before_fit(self, learn): self.scheduling = False
+    def before_fit(self, learn): self.schedo = None
     def before_epoch(self, learn):
         "Make the scheduler when the fit's first training epoch starts: a fit that only validates is left alone."
-        if not learn.training or self.scheduling: return
-        nm = type(self).__name__
-        if self.schedo is not None:
-            raise RuntimeError(f"This {nm} already scheduled a fit; a schedule is good for one fit: "
-                               f"make a new {nm}(...) for each `fit`, e.g. `learn.fit(n, cbs={nm}(sched))`.")
-        schedo = self.sched(learn.opt)
-        _check_total(schedo, self, learn)
-        self.schedo, self.scheduling = schedo, True
+        if not learn.training or self.schedo is not None: return
+        self.schedo = self.sched(learn.opt)
+        _check_total(self.schedo, self, learn)
 
     def _step(self, learn):
         if learn.training: self.schedo.step()
