@@ -14,6 +14,7 @@ from torch.utils.flop_counter import FlopCounterMode
 import fastcore.all as fc
 from .conv import conv
 from .init import GeneralRelu
+from .learner import Learner
 
 # %% ../nbs/13_resnet.ipynb #13a00009
 act_gr = partial(GeneralRelu, leak=0.1, sub=0.4)
@@ -108,3 +109,12 @@ def summary(learn_or_model, # a `Learner` (its model, on its first validation ba
     finally:
         for h in hooks: h.remove()
     return Summary(rows, sum(p.numel() for p in model.parameters()), counter.get_total_flops(), len(xb))
+
+# %% ../nbs/13_resnet.ipynb #13a00034c
+@fc.patch
+def summary(self:Learner,
+            xb=None, # the model's input; default: the learner's first validation batch
+            layers=None, # the modules to list; default: the model's children
+           ) -> Summary:
+    "`summary(self, xb, layers)` as a `Learner` method, as the course calls it: `learn.summary()`."
+    return summary(self, xb, layers)
