@@ -11,7 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 import fastcore.all as fc
-from .learner import Callback, CancelFitException, to_cpu
+from .learner import Learner, Callback, CancelFitException, to_cpu
 from .datasets import show_images
 
 # %% ../nbs/14_augment.ipynb #14a00009
@@ -76,6 +76,13 @@ def show_image_batch(learn, # a `Learner`; its callbacks (e.g. augmentation) tra
         for m, t in modes: m.training = t
     show_images(learn.batch[0][:max_n], **kwargs)
 
+# %% ../nbs/14_augment.ipynb #14a00030c
+@fc.patch
+@fc.delegates(show_images)
+def show_image_batch(self:Learner, max_n:int=9, cbs=None, **kwargs):
+    "`show_image_batch(self, max_n, cbs, **kwargs)` as a `Learner` method, as the course calls it."
+    show_image_batch(self, max_n, cbs, **kwargs)
+
 # %% ../nbs/14_augment.ipynb #14a00038
 class CapturePreds(Callback):
     "Collect every batch's inputs, predictions and targets, on the CPU; concatenated when the fit ends."
@@ -96,6 +103,12 @@ def capture_preds(learn, # a `Learner`; predictions are for its validation set
     learn.fit(1, train=False, cbs=[cp] + fc.L(cbs))
     res = cp.all_preds, cp.all_targs
     return res + (cp.all_inps,) if inps else res
+
+# %% ../nbs/14_augment.ipynb #14a00038b
+@fc.patch
+def capture_preds(self:Learner, cbs=None, inps:bool=False):
+    "`capture_preds(self, cbs, inps)` as a `Learner` method, as the course calls it."
+    return capture_preds(self, cbs, inps)
 
 # %% ../nbs/14_augment.ipynb #14a00045
 def _corners(x, sh, sw, n):
