@@ -8,7 +8,7 @@ __all__ = ['Callback', 'run_cbs', 'CancelFitException', 'CancelEpochException', 
            'MomentumLearner', 'LRFinderCB', 'to_cpu']
 
 # %% ../nbs/09_learner.ipynb #936195a9
-import math, sys, time, copy
+import math, sys, time, copy, pickle, zipfile
 from functools import partial, wraps
 from operator import attrgetter
 from pathlib import Path
@@ -426,10 +426,25 @@ def save(self:Learner, path):
     with atomic_write(path) as tmp: torch.save(state, tmp)
     return Path(path)
 
+def _read_checkpoint(path):
+    "`torch.load(path, weights_only=True)`; a truncated or corrupt file is a one-line error naming it."
+    try:
+        if zipfile.is_zipfile(path):     # `save` writes a zip: its CRCs catch damaged bytes that would still load
+            with zipfile.ZipFile(path) as z: bad = z.testzip()
+            if bad is not None: raise ValueError(f'{bad} fails its CRC check')
+        state = torch.load(path, map_location='cpu', weights_only=True)
+        if not isinstance(state, dict) or 'model' not in state: raise ValueError('it holds no `model` entry')
+        return state
+    except (FileNotFoundError, pickle.UnpicklingError): raise   # clear already: missing, or refused by weights_only
+    except Exception as e:
+        why = str(e).split('. ')[0].splitlines()[0][:100] if str(e) else type(e).__name__
+        raise ValueError(f"{path} is not a complete checkpoint written by `Learner.save` ({why}): it may be truncated or "
+                         "corrupt. Save it again with `learn.save`, or copy it over again.") from None
+
 @fc.patch
 def load(self:Learner, path, with_opt:bool=True):
     "Load the state `save` wrote to `path`: the model's and, if `with_opt`, the optimiser's."
-    state = torch.load(path, map_location='cpu', weights_only=True)
+    state = _read_checkpoint(path)
     self.model.load_state_dict(state['model'])
     if with_opt and state['opt'] is not None:
         if self.opt is None: self.opt = self.opt_func(self.model.parameters(), self.lr)
