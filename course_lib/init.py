@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['clean_ipython_hist', 'clean_tb', 'clean_mem', 'get_model', 'init_weights', 'BatchTransformCB', 'GeneralRelu',
-           'plot_func', 'lsuv_init']
+           'plot_func', 'lsuv_init', 'conv']
 
 # %% ../nbs/11_initializing.ipynb #a2a9d84a
 import sys, gc, re, traceback
@@ -49,6 +49,9 @@ def clean_mem():
     clean_ipython_hist()
     gc.collect()
     if torch.cuda.is_available(): torch.cuda.empty_cache()
+
+# %% ../nbs/11_initializing.ipynb #a2a9d84a8
+_all_ = ['conv']   # course_lib.conv's `conv`, passed on by a star import of this module, as miniai's init does
 
 # %% ../nbs/11_initializing.ipynb #a2a9d84a2
 def get_model(act=nn.ReLU, # activation class after each convolution but the last
