@@ -1,8 +1,8 @@
 """Benchmark course_lib's DataLoader against PyTorch's and against a bare loop with no loader.
 
-Usage: python bench/dataloader.py [--reps 7] [--no-cli]
+Usage: python bench/dataloader.py [--reps 7] [--bs 50] [--no-cli]
 
-Data: 50,000 x 784 float32 inputs and int64 labels in memory (random: only the shapes matter for timing), bs 50.
+Data: 50,000 x 784 float32 inputs and int64 labels in memory (random: only the shapes matter for timing), bs 50 (--bs).
   (1) one shuffled training epoch of the 04 model (784-50-10 MLP, SGD lr 0.5), fed by:
       - bare: no loader; `perm = torch.randperm(n)`, then for each batch `idx = perm[i:i+bs]` and
         `x.index_select(0, idx), y.index_select(0, idx)` (the fastest way we know to gather rows; `x[idx]`, also shown,
@@ -96,8 +96,10 @@ if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--reps', type=int, default=7, help='repeats per measurement (the best is kept)')
     p.add_argument('--cli_reps', type=int, default=2, help='repeats of the course_lib_train run')
+    p.add_argument('--bs', type=int, default=BS, help='batch size of (1) and (2)')
     p.add_argument('--no-cli', action='store_true', help='skip (3)')
     a = p.parse_args()
+    BS = a.bs
     torch.manual_seed(0)
     x, y = torch.rand(N, M), torch.randint(0, 10, (N,))
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, {os.cpu_count()} CPUs; '
@@ -112,4 +114,6 @@ if __name__ == '__main__':
     print(f'  (1) course_lib / PyTorch, training epoch:  {r1:.2f}x   (target <= 0.75)  {"ok" if r1 <= 0.75 else "MISSED"}')
     print(f'  (1) course_lib / bare loop, training epoch: {r1b:.2f}x   (target <= 1.10)  {"ok" if r1b <= 1.10 else "MISSED"}')
     print(f'  (2) PyTorch / course_lib, iteration only:  {r2:.1f}x   (target >= 3)     {"ok" if r2 >= 3 else "MISSED"}')
+    rw = it['course_lib, 2 workers'] / it['course_lib']
+    print(f'  (2) course_lib, 2 workers / in-process:    {rw:.0f}x     (for information: why it warns about workers)')
     if not a.no_cli: bench_cli(a.cli_reps)

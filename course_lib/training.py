@@ -6,8 +6,8 @@
 __all__ = ['accuracy', 'report', 'Dataset', 'fit', 'get_dls']
 
 # %% ../nbs/04_minibatch_training.ipynb #7ae93f63
-import math, time
-from functools import partial
+import math, time, warnings
+from functools import cache, partial
 import torch
 import torch.utils.data as tud
 from fastprogress.fastprogress import master_bar, progress_bar
@@ -91,6 +91,13 @@ class _Batches:
 # %% ../nbs/04_minibatch_training.ipynb #3ed93d5a
 def _same(b): return b
 
+@cache   # so it runs once per process; `_warn_workers.cache_clear()` re-arms it
+def _warn_workers():
+    "Warn that worker processes only slow down a loader whose batches come whole from memory."
+    warnings.warn('num_workers > 0 on data already in memory: course_lib fetches each batch in one call, and worker '
+                  'processes only add the copying of every batch from their process to this one. Pass num_workers=0 '
+                  '(this is shown once; the workers are used as asked).', stacklevel=3)
+
 class DataLoader:
     "PyTorch's `DataLoader`, fetching whole batches in one call where it can; worker processes are PyTorch's."
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
@@ -119,6 +126,7 @@ class DataLoader:
             num_workers=num_workers, pin_memory=pin_memory, timeout=timeout, worker_init_fn=worker_init_fn,
             multiprocessing_context=multiprocessing_context, generator=generator, prefetch_factor=prefetch_factor,
             persistent_workers=persistent_workers, pin_memory_device=pin_memory_device, in_order=in_order)
+        if num_workers > 0 and self._fetch.fetch is not None: _warn_workers()
 
     def __len__(self): return len(self._batches)
 
