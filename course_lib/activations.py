@@ -81,10 +81,9 @@ class HooksCallback(Callback):
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a5
 def _abs_hist(acts):
-    "Counts of `acts.abs()` in 40 bins of width 0.25 from 0 to 10 (10 and above left out)."
-    if acts.device.type != 'cpu': return acts.abs().histc(41, 0, 10.25)[:40]
+    "Counts of `acts.abs()` in 40 bins of width 0.25 from 0 to 10 (10 and above left out), on `acts`' device."
     i = acts.mul(4).clamp_(-41, 41).to(torch.int16).abs_()    # bin numbers: converting to int truncates towards 0
-    return i.flatten().bincount(minlength=42)[:40].float()
+    return i.flatten().bincount(minlength=42)[:40].float()     # no weights: deterministic on a GPU too
 
 def _std(acts, mean):
     "`acts.std()`; on the CPU, from `mean` and the norm (one read of `acts` instead of two)."
@@ -93,23 +92,25 @@ def _std(acts, mean):
     return ((torch.linalg.vector_norm(acts)**2 / n - mean**2) * n / max(n - 1, 1)).clamp_min(0).sqrt()
 
 def append_stats(hook, mod, inp, outp):
-    "Keep each output's mean, std and histogram of absolute values (40 bins, 0 to 10) in `hook.stats`, on its device."
+    "Keep each output's mean, std and histogram of absolute values (40 bins, 0 to 10) in `hook.stats`, on the CPU."
     if not hasattr(hook, 'stats'): hook.stats = ([], [], [])
     acts = outp.detach().float()
     mean = acts.mean()
-    hook.stats[0].append(mean)
-    hook.stats[1].append(_std(acts, mean))
-    hook.stats[2].append(_abs_hist(acts) + mean * 0)    # `mean * 0` is NaN if any activation is NaN or infinite
+    hist = _abs_hist(acts) + mean * 0      # `mean * 0` is NaN if any activation is NaN or infinite
+    res = torch.cat([mean[None], _std(acts, mean)[None], hist]).cpu()   # (42,): one copy per batch
+    hook.stats[0].append(res[0])
+    hook.stats[1].append(res[1])
+    hook.stats[2].append(res[2:])
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a6
 def get_hist(h):
     "Hook `h`'s histograms as an image: one column per batch, one row per bin, log(1 + count)."
-    return torch.stack(h.stats[2]).t().float().log1p().cpu()
+    return torch.stack(h.stats[2]).t().float().log1p()
 
 def get_min(h):
     "Fraction of each batch's activations in the lowest histogram bin (absolute value below 0.25)."
     h1 = torch.stack(h.stats[2]).t().float()   # (40, batches)
-    return (h1[0] / h1.sum(0)).cpu()
+    return h1[0] / h1.sum(0)
 
 # %% ../nbs/10_activations.ipynb #a2a9d84a7
 class ActivationStats(HooksCallback):
@@ -133,7 +134,7 @@ class ActivationStats(HooksCallback):
         "Each hooked layer's mean (left) and std (right), batch by batch."
         fig, axs = plt.subplots(1, 2, figsize=figsize)
         for h in self:
-            for i in 0, 1: axs[i].plot(torch.stack(h.stats[i]).cpu())
+            for i in 0, 1: axs[i].plot(h.stats[i])   # CPU tensors: matplotlib reads them as they are
         axs[0].set(title='Means', xlabel='training batch')
         axs[1].set(title='Stdevs', xlabel='training batch')
         plt.legend(fc.L.range(self))
