@@ -39,7 +39,8 @@ def fid_model(nf0:int=16): # channels of the first layer; they double in each bl
     "14's ResNet for 32x32 images: a conv, five stride-2 `ResBlock`s, a global pool, then a linear layer and a norm."
     nfs = [nf0 * 2**i for i in range(6)]
     layers = [conv(1, nfs[0], ks=5, stride=1, act=act_gr, norm=nn.BatchNorm2d)]                      # (bs, nf0, 32, 32)
-    layers += [ResBlock(nfs[i], nfs[i+1], stride=2, act=act_gr, norm=nn.BatchNorm2d) for i in range(5)]  # (bs, 32*nf0, 1, 1)
+    layers += [ResBlock(nfs[i], nfs[i+1], stride=2, act=act_gr, norm=nn.BatchNorm2d)
+               for i in range(5)]                                                  # to (bs, 32*nf0, 1, 1)
     return nn.Sequential(*layers, GlobalAvgPool(), nn.Linear(nfs[-1], 10, bias=False), nn.BatchNorm1d(10))
 
 # %% ../nbs/18_fid.ipynb #18a00013
@@ -51,7 +52,10 @@ def _train_classifier(model, data, epochs, bs=128, lr=1e-2):
     dls = DataLoaders(*get_dls(Dataset(xt, yt), Dataset(xv, yv), bs))
     sched = partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs * len(dls.train))
     cbs = [DeviceCB(), BatchTransformCB(_augment, on_val=False), BatchSchedCB(sched)]
-    TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=cbs, opt_func=optim.AdamW).fit(epochs, valid=False)
+    cudnn = torch.backends.cudnn
+    flags, (cudnn.deterministic, cudnn.benchmark) = (cudnn.deterministic, cudnn.benchmark), (True, False)
+    try: TrainLearner(model, dls, F.cross_entropy, lr=lr, cbs=cbs, opt_func=optim.AdamW).fit(epochs, valid=False)
+    finally: cudnn.deterministic, cudnn.benchmark = flags      # on a GPU, the same weights every time
     return model.cpu().eval()
 
 _VERSION = 1   # bump when the recipe changes, so old cached models are not used
@@ -68,7 +72,7 @@ def fid_classifier(data=None, # ((x, y) train, (x, y) valid) as `fid_data` gives
                    seed:int=42, # seed for the initialisation, shuffling and augmentation
                    cache_dir=None, # cache folder (default: `data_dir()`)
                   ) -> nn.Sequential:
-    "14's ResNet (`fid_model`) trained on `data`, read from the cache if it was trained before; on the CPU, in eval mode."
+    "14's ResNet (`fid_model`) trained on `data`, or read from the cache if trained before; on the CPU, in eval mode."
     if data is None: data = fid_data(demo_size(2_000, None), demo_size(1_000, None))
     nf0 = nf0 or demo_size(4, 16)
     fn = _cache_file(data, nf0, epochs, seed, cache_dir)
@@ -133,7 +137,8 @@ def _calc_kid(x, y, maxs=50):
     xs, ys = len(x), len(y)
     n = max(math.ceil(min(xs / maxs, ys / maxs)), 4)
     if min(xs, ys) < 2 * n:
-        raise ValueError(f"KID splits each set into {n} blocks of 2 or more: pass at least {2*n} items, not {min(xs, ys)}.")
+        raise ValueError(f"KID splits each set into {n} blocks of 2 or more: "
+                         f"pass at least {2*n} items, not {min(xs, ys)}.")
     blocks = zip(*(torch.tensor_split(o, [round(i * len(o) / n) for i in range(1, n)]) for o in (x, y)))
     return (sum(_squared_mmd(bx, by) for bx, by in blocks) / n).item()
 
@@ -162,4 +167,5 @@ class ImageEval:
 
     def fid(self, samp): return _calc_fid(*self.stats, *_calc_stats(self.get_feats(samp)))
     def kid(self, samp): return _calc_kid(self.feats, self.get_feats(samp))
-    def __repr__(self): return f'ImageEval({len(self.feats)} reference images {self.shape}, {self.feats.shape[1]} features)'
+    def __repr__(self):
+        return f'ImageEval({len(self.feats)} reference images {self.shape}, {self.feats.shape[1]} features)'
