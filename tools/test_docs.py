@@ -123,11 +123,13 @@ def test_site(proj, tmp):
     pages = {n: BeautifulSoup((site/n).read_text(), 'html.parser') for n in ['index.html', 'zeta.html', 'alpha.html']}
     zeta, alpha = pages['zeta.html'], pages['alpha.html']
     for n, s in pages.items():
-        test_eq([a['href'] for a in s.select('nav.sidebar a')], ['index.html', 'zeta.html', 'alpha.html'])
+        test_eq([a['href'] for a in s.select('nav.sidebar a')], ['index.html', 'zeta.html', 'alpha.html', 'api.html'])
         test_eq(s.select_one('nav.sidebar a[aria-current=page]')['href'], n)
         for bad in ['#| ', 'HIDDEN_MARKER', 'import math', 'default_exp', 'show_doc(', 'WARNING: THIS FILE']:
             assert bad not in s.get_text(), f'{bad!r} is visible on {n}'
-        test_eq([t['src'] for t in s.select('script[src]')], ['_static/mathjax/tex-chtml-full.js'])
+        test_eq([t['src'] for t in s.select('script[src]')], ['_static/mathjax/tex-chtml-full.js', '_static/minisearch.js',
+                                                              '_static/search-index.js', '_static/search.js'])
+        assert s.select_one('input#search') is not None
         assert all(not l['href'].startswith('http') for l in s.select('link[href]'))
     test_eq(zeta.title.text, 'Zeta, the first – fxlib')
     test_eq(zeta.select_one('main h1').text, 'Zeta, the first')
@@ -139,7 +141,22 @@ def test_site(proj, tmp):
     test_eq(zeta.select_one('.showdoc h3')['id'], 'double')
     test_eq([t.text for t in alpha.select('.showdoc h3')], ['quad#'])
     test_eq(json.loads((site/'docs_manifest.json').read_text())['pages'][1]['math'], 2)
-    test_eq(sorted(p.name for p in (site/'_static').iterdir()), ['mathjax', 'pygments.css', 'site.css'])
+    test_eq(sorted(p.name for p in (site/'_static').iterdir()),
+            ['mathjax', 'minisearch.js', 'pygments.css', 'search-index.js', 'search.js', 'site.css'])
+    # the API index: each module's names, one-line docstrings, links to the show_doc anchors
+    api = BeautifulSoup((site/'api.html').read_text(), 'html.parser')
+    test_eq([h.text.rstrip('#') for h in api.select('main h2')], ['fxlib.zeta', 'fxlib.alpha'])  # in page order
+    test_eq([(a.text, a['href']) for a in api.select('table.api-index a')], [('double', 'zeta.html#double'),
+                                                                            ('quad', 'alpha.html#quad')])
+    test_eq(api.select('table.api-index td')[1].text, 'Return twice x')
+    # the search index: a record per section, exported names marked as names
+    recs = json.loads((site/'_static/search-index.js').read_text().removeprefix('window.COURSE_LIB_SEARCH = ')[:-2])
+    by_page = {r['page']: r for r in recs}
+    test_eq(by_page['zeta.html#double']['name'], 'double')
+    test_eq((by_page['zeta.html#sums']['name'], by_page['zeta.html#sums']['section']), ('', 'Sums'))
+    assert 'A sum is written' in by_page['zeta.html#sums']['text']
+    assert not any(r['page'].startswith('api.html') for r in recs)
+    assert not any('HIDDEN_MARKER' in r['text'] for r in recs)
     # it refuses to empty a folder it did not build, and rebuilding is fine
     other = tmp/'not_docs'; other.mkdir(); (other/'keep.txt').write_text('mine')
     test_fail(lambda: build_docs(proj, dest=other, quiet=True), contains='not built by tools/docs/build.py')
@@ -175,7 +192,8 @@ def test_serve(site):
 
 def test_browser(proj, site, broken, tmp):
     "The browser check passes the good site and catches each way a page can break"
-    test_eq(check_docs(site, proj, quiet=True), (3, 0))
+    test_eq(check_docs(site, proj, quiet=True, phrase='first page'), (5, 0))   # 4 pages and the search
+    assert (site/'_screenshots/search-double.png').exists()
     assert (site/'_screenshots/zeta.png').exists() and (site/'_screenshots/zeta-full.png').exists()
     shutil.copytree(site, tmp/'bad_site')
     pg = (tmp/'bad_site/zeta.html').read_text()
@@ -185,12 +203,18 @@ def test_browser(proj, site, broken, tmp):
     hidden = '<div class="input"><pre>HIDDEN_MARKER = 42\nHIDDEN_MARKER</pre></div>'
     pg = pg.replace('<div class="cell code-cell">', f'<div class="cell code-cell">{hidden}', 1)
     (tmp/'bad_site/zeta.html').write_text(pg)
-    test_eq(check_docs(tmp/'bad_site', proj, shots='', quiet=True), (2, 1))
-    test_eq(check_docs(broken/'_docs', broken, shots='', quiet=True), (2, 1))  # the page that could not be built
+    test_eq(check_docs(tmp/'bad_site', proj, shots='', quiet=True, phrase='first page'), (4, 1))
+    test_eq(check_docs(broken/'_docs', broken, shots='', quiet=True, phrase='first page'), (4, 1))  # unbuilt page
+    # a search that finds a name somewhere else than its anchor fails
+    recs = (tmp/'bad_site/_static/search-index.js').read_text()
+    (tmp/'bad_site/_static/search-index.js').write_text(recs.replace('"name":"double"', '"name":""'))
+    idx = (tmp/'bad_site/index.html').read_text()
+    (tmp/'bad_site/_static/search.js').write_text('')  # no search at all: the search check fails
+    test_eq(check_docs(tmp/'bad_site', proj, shots='', quiet=True, phrase='first page'), (3, 2))
     r = subprocess.run([sys.executable, check.__file__, '--path', str(proj), '--site', str(tmp/'bad_site'),
                         '--shots', '', '--quiet'], capture_output=True, text=True)
     test_eq(r.returncode, 1)
-    for msg in ['image not shown', 'request outside the site', 'TeX delimiters left',
+    for msg in ['image not shown', 'request outside the site', 'TeX delimiters left', 'FAIL search',
                 'missing anchor: zeta.html#nowhere', 'hidden or exported cell(s) shown']:
         assert msg in r.stdout, f'{msg!r} not reported:\n{r.stdout}'
 

@@ -7,10 +7,12 @@ Usage: python tools/docs/build.py [--path PROJECT] [--dest DIR] [--quiet]
 2. nbconvert renders those cells, with their *saved* outputs, through `templates/cells.j2`.
 3. `templates/page.html` adds the sidebar (every notebook, in file-name order), the table of contents and MathJax,
    copied from the `django-static-mathjax` package into the site, so nothing is fetched from the internet.
+4. A search box on every page (MiniSearch, shipped in `vendor/`, over one record per section) and an API index page,
+   `api.html`: every name in each module's `__all__`, generated from the library's `_modidx.py`.
 A notebook nbdev can't process still gets a page saying why; the build then exits 1.
 `docs_manifest.json` tells `check.py` what each page should show.
 """
-import argparse, contextlib, html, json, os, re, shutil, sys, time, warnings
+import argparse, contextlib, html, importlib, inspect, json, os, re, shutil, sys, time, warnings
 from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -247,6 +249,95 @@ def _resolve_links(pages, say):
     for n in dict.fromkeys(notes): say(n)
     return ids
 
+# 6. Search and the API index
+# MiniSearch (vendor/, MIT, from npm) is the search library: one small file with no build step, prefix and fuzzy
+# matching and per-field boosts (so an exported name outranks prose that mentions it), and it indexes records handed
+# to it in the page, so the index ships as a script and works from file:// where Pagefind and Lunr's fetched indexes
+# cannot.
+
+_HEADS = ['h1', 'h2', 'h3', 'h4']
+
+def _heading_text(h): return h.get_text().strip().removesuffix('#').strip()
+
+def search_records(page, max_text=1500)->list:
+    "One search record per section of `page` (split at h1-h4): its link, page title, heading, symbol name and text"
+    recs, cur = [], dict(anchor='', section=page['title'], name='', text=[page.get('description', '')])
+    def _flush():
+        text = re.sub(r'\s+', ' ', ' '.join(cur['text'])).strip()
+        if text or cur['name']:
+            href = page['name'] + (f"#{cur['anchor']}" if cur['anchor'] else '')
+            recs.append(dict(id=href, page=href, title=page['title'], section=cur['section'], name=cur['name'],
+                             text=text[:max_text]))
+    head = None
+    for st in page['soup'].find_all(string=True):
+        if isinstance(st, Comment) or st.find_parent(['script', 'style']): continue
+        h = st.find_parent(_HEADS)
+        if h is None: cur['text'].append(str(st)); continue
+        if h is head: continue
+        _flush()
+        head, code = h, h.find_parent(class_='showdoc') is not None
+        cur = dict(anchor=h.get('id', ''), section=_heading_text(h), name=_heading_text(h) if code else '', text=[])
+    _flush()
+    return recs
+
+def _write_search_index(pages, dest):
+    "Every page's records as `_static/search-index.js`, a script that sets `window.COURSE_LIB_SEARCH`"
+    recs = [r for p in pages if p['src'] is not None for r in search_records(p)]
+    js = 'window.COURSE_LIB_SEARCH = ' + json.dumps(recs, ensure_ascii=False, separators=(',', ':')) + ';\n'
+    (Path(dest)/'_static'/'search-index.js').write_text(js, encoding='utf-8')
+    return len(recs)
+
+def _summary(obj):
+    "The first line of `obj`'s own docstring; for a constant, its type"
+    if not (inspect.isclass(obj) or callable(obj)): return f'a `{type(obj).__name__}`'
+    return (inspect.getdoc(obj) or '').strip().split('\n')[0]
+
+def showdoc_ids(pages)->dict:
+    "{page: {symbol name: id of its show_doc heading}}: where each symbol's documentation starts"
+    return {p['name']: {_heading_text(h): h['id'] for h in p['soup'].find_all(_HEADS) if h.get('id')
+                        and h.find_parent(class_='showdoc') is not None} for p in pages}
+
+def api_entries(modidx:dict, ids:dict, order=(), say=print, shown=None)->list:
+    "(module, [(name, site link, one-line doc)]) for every name in each module's `__all__`, from `_modidx.py`'s `d`"
+    base = f"{modidx['settings']['doc_host'].rstrip('/')}/{modidx['settings']['doc_baseurl'].strip('/')}".rstrip('/')
+    site = lambda url: url.removeprefix(base).lstrip('/')
+    where = {k: site(v[0]) for syms in modidx['syms'].values() for k, v in syms.items()}
+    home_page = {mod: site(next(iter(syms.values()))[0]).partition('#')[0] for mod, syms in modidx['syms'].items() if syms}
+    rank = {pg: i for i, pg in enumerate(order)}
+    res = []
+    for mod in sorted(home_page, key=lambda m: (rank.get(home_page[m], len(rank)), m)):
+        try: m, rows = importlib.import_module(mod), []
+        except Exception as e:
+            say(f'  warning: api.html: {mod} could not be imported ({_err_text(e)}), so it is left out'); continue
+        for name in getattr(m, '__all__', []):
+            obj = getattr(m, name)
+            home = getattr(obj, '__module__', mod) if inspect.isclass(obj) or inspect.isfunction(obj) else mod
+            link = where.get(f'{home}.{name}') or where.get(f'{mod}.{name}') or home_page.get(home, home_page[mod])
+            pg, _, frag = link.partition('#')
+            if name in (shown or {}).get(pg, {}):  # the show_doc heading's own id (a section may have taken nbdev's)
+                frag = shown[pg][name]; link = f'{pg}#{frag}'
+            if pg not in ids: say(f'  warning: api.html: {mod}.{name} has no page'); link = ''
+            elif frag and frag not in ids[pg]:
+                say(f'  note: api.html: {mod}.{name} has no show_doc on {pg}; linked to the page'); link = pg
+            rows.append((name, link, _summary(obj)))
+        if rows: res.append((mod, rows))
+    return res
+
+def api_page(entries, nbs_path)->dict:
+    "The API index as a page like the notebooks' (no notebook behind it)"
+    parts = []
+    for mod, rows in entries:
+        trs = ''.join(f'<tr><td><a href="{html.escape(l)}"><code>{html.escape(n)}</code></a></td>'
+                      f'<td>{_inline_md(d)}</td></tr>' if l else
+                      f'<tr><td><code>{html.escape(n)}</code></td><td>{_inline_md(d)}</td></tr>' for n, l, d in rows)
+        parts.append(f'<h2>{html.escape(mod)}</h2><div class="table-wrap"><table class="api-index">{trs}</table></div>')
+    soup, toc, links = _postprocess('\n'.join(parts), 'api.html', Path(nbs_path), nbs_path, 'about:none/')
+    links = [(a, a['href'], False) for a in soup.find_all('a', href=True) if not a['href'].startswith('#')]
+    return dict(src=None, name='api.html', title='API index', title_id=pandoc_id('API index'), num='', soup=soup,
+                toc=toc, links=links, n_names=sum(len(r) for _, r in entries),
+                api={n: l for _, rows in entries for n, l, _ in rows if l},
+                description=f'Every name `from course_lib.<module> import *` gives, with its one-line docstring.')
+
 # 5. The site: static files, error pages, the build
 
 def mathjax_dir()->Path:
@@ -269,6 +360,8 @@ def _site_static(dest, pygments_style='default'):
     mj.mkdir()
     shutil.copy2(src/'tex-chtml-full.js', mj)
     for sub in ['output/chtml/fonts/woff-v2', 'a11y', 'sre', 'ui']: shutil.copytree(src/sub, mj/sub)
+    shutil.copy2(HERE/'vendor'/'minisearch.js', st/'minisearch.js')
+    shutil.copy2(HERE/'search.js', st/'search.js')
 
 class DocsBuildError(RuntimeError): "Some notebooks could not be turned into pages (their pages say why)"
 
@@ -331,7 +424,8 @@ def _write_pages(pages, dest, site, ids, root):
         out.write_text(tpl.render(site=site, page=page, pages=nav, body=str(p['soup']), toc=p['toc'],
                                   up='../'*len(here.parts), prev=nav[i-1] if i else None,
                                   next=nav[i+1] if i+1 < len(nav) else None), encoding='utf-8')
-        manifest.append(dict(page=p['name'], notebook=p['src'].relative_to(root).as_posix(), title=p['title'],
+        nb = p['src'].relative_to(root).as_posix() if p['src'] is not None else None
+        manifest.append(dict(page=p['name'], notebook=nb, title=p['title'], api_names=p.get('n_names'), api=p.get('api'),
                              math=count_math(p['soup']), images=len(p['soup'].find_all('img')),
                              ids=sorted(ids[p['name']])))
     return manifest
@@ -351,13 +445,20 @@ def build_docs(path=PROJECT, dest=None, quiet=False)->Path:
             body = render_cells(p.pop('cells'), p['src'].parent, exporter)
             p['soup'], p['toc'], p['links'] = _postprocess(body, p['name'], p['src'].parent, nbs_path, site_base)
         ids = _resolve_links(pages, say)
+        idx = cfg.lib_path/'_modidx.py'
+        if idx.exists():
+            g = {}
+            exec(idx.read_text(encoding='utf-8'), g)
+            pages.append(api_page(api_entries(g['d'], ids, [p['name'] for p in pages], say, showdoc_ids(pages)), nbs_path))
+            ids['api.html'] = {t['id'] for t in pages[-1]['soup'].find_all(id=True)} | {pages[-1]['title_id']}
         _clear_dest(dest, cfg.doc_path)
         _site_static(dest)
+        n_recs = _write_search_index(pages, dest)
         site = dict(title=cfg.get('title', cfg.lib_name), description=cfg.get('description', ''),
                     git_url=cfg.get('git_url', ''))
         manifest = _write_pages(pages, dest, site, ids, path)
         (dest/'docs_manifest.json').write_text(json.dumps(dict(site=site['title'], pages=manifest), indent=1))
-    say(f'built {len(pages)} pages into {dest} in {time.time()-start:.1f} s')
+    say(f'built {len(pages)} pages ({n_recs} search records) into {dest} in {time.time()-start:.1f} s')
     if failures: raise DocsBuildError(f'{len(failures)} notebook(s) could not be processed:\n' + '\n'.join(failures))
     return dest
 

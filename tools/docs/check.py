@@ -13,6 +13,7 @@ import argparse, base64, contextlib, fcntl, json, os, queue, re, shutil, sys, te
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 from execnb.nbio import read_nb
 
@@ -183,12 +184,15 @@ def _page_problems(d, page, manifest, base, url, root):
     if d['mjx'] < page['math']: bad.append(f"MathJax typeset {d['mjx']} of the page's {page['math']} maths expressions")
     if any(re.search(r'^\s*#\|', s, re.M) for s in d['inputs']): bad.append('a code cell shows a `#|` directive')
     shown = {s.strip() for s in d['inputs']}
-    leaked = [s for s in hidden_code(Path(root)/page['notebook']) if s in shown]
+    leaked = [s for s in hidden_code(Path(root)/page['notebook']) if s in shown] if page['notebook'] else []
     if leaked: bad.append(f'{len(leaked)} hidden or exported cell(s) shown, e.g. {leaked[0][:60]!r}')
+    if page.get('api_names') is not None and d['api_rows'] != page['api_names']:
+        bad.append(f"the API index shows {d['api_rows']} names, not the {page['api_names']} the library exports")
     ids = {p['page']: set(p['ids']) for p in manifest['pages']}
     for l in d['links']:
         if not l.startswith(base): continue
         pg, _, frag = l[len(base):].partition('#')
+        frag = unquote(frag)
         if (pg or 'index.html') not in ids: bad.append(f'link to a missing page: {l[len(base):]}')
         elif frag and frag not in ids[pg or 'index.html']: bad.append(f'link to a missing anchor: {l[len(base):]}')
     return bad
@@ -210,6 +214,50 @@ def _screenshot(browser, session, fn, height=None):
     kw = dict(captureBeyondViewport=True, clip=dict(x=0, y=0, width=1280, height=height, scale=1)) if height else {}
     Path(fn).write_bytes(base64.b64decode(browser.send('Page.captureScreenshot', session, format='png', **kw)['data']))
 
+# The search box, over http and from file://
+
+_SEARCH_PROBE = """(async () => {
+  const box = document.getElementById('search');
+  for (let i = 0; i < 100 && !(window.MiniSearch && window.COURSE_LIB_SEARCH); i++) await new Promise(r => setTimeout(r, 50));
+  box.value = QUERY; box.dispatchEvent(new Event('input'));
+  const items = [...document.querySelectorAll('#search-results li a')];
+  return {n: items.length, hrefs: items.map(a => a.href), marks: items.map(a => a.querySelectorAll('mark').length),
+          where: items.map(a => a.querySelector('.r-where').textContent)};
+})()"""
+
+def search_results(browser, session, url, query):
+    "Open `url`, type `query` into its search box: what the results list shows"
+    browser.events.clear()
+    browser.send('Page.navigate', session, url=url)
+    browser.wait_for('Page.loadEventFired', session)
+    r = browser.send('Runtime.evaluate', session, expression=_SEARCH_PROBE.replace('QUERY', json.dumps(query)),
+                     awaitPromise=True, returnByValue=True)
+    if 'exceptionDetails' in r: raise RuntimeError(f"search probe failed: {r['exceptionDetails'].get('text')}")
+    return r['result']['value']
+
+def check_search(browser, session, base, site, manifest, shots=None, phrase='weight decay')->list:
+    "Exported names found first at their show_doc anchors (over http and file://), `phrase` found and marked: problems"
+    api = next((p for p in manifest['pages'] if p.get('api')), None)
+    if api is None: return ['the site has no API index page, so there is nothing to check the search against']
+    names = [n for n in ('Learner', 'ImageEval', 'MixedPrecision', 'DataLoaders') if api['api'].get(n)]
+    bad, names = [], names or list(api['api'])[:2]
+    for name in names:
+        d = search_results(browser, session, base + 'index.html', name)
+        want = base + api['api'][name]
+        if not d['hrefs'] or d['hrefs'][0] != want:
+            bad.append(f"searching {name!r} gives {d['hrefs'][:1] or 'nothing'} first, not {want}")
+        if name == names[0] and shots: _screenshot(browser, session, Path(site)/shots/f'search-{name}.png')
+    d = search_results(browser, session, base + 'index.html', phrase)
+    if not d['n'] or not all(d['marks']): bad.append(f"searching {phrase!r} gives {d['n']} results, not all marked")
+    bad += [e for e in _browser_errors(browser.events, base) if not e.startswith('request outside')]
+    page = api['page']  # from a page other than the index, so links must climb to the site's root
+    local = Path(site).resolve().as_uri() + '/'
+    d = search_results(browser, session, local + page, names[0])  # from file://, on a page that is not the index
+    if not d['hrefs'] or d['hrefs'][0] != local + api['api'][names[0]]:
+        bad.append(f"from file://, searching {names[0]!r} gives {d['hrefs'][:1] or 'nothing'} first")
+    bad += [e for e in _browser_errors(browser.events, local) if e.startswith(('JavaScript', 'console'))]
+    return list(dict.fromkeys(bad))
+
 def _open_tab(b):
     "A 1280x900 tab in browser `b` reporting page, console and network events: its session id"
     s = b.send('Target.attachToTarget', targetId=b.send('Target.createTarget', url='about:blank')['targetId'],
@@ -218,7 +266,7 @@ def _open_tab(b):
     b.send('Emulation.setDeviceMetricsOverride', s, width=1280, height=900, deviceScaleFactor=1, mobile=False)
     return s
 
-def check_docs(site=None, path=PROJECT, shots='_screenshots', quiet=False)->tuple:
+def check_docs(site=None, path=PROJECT, shots='_screenshots', quiet=False, phrase='weight decay')->tuple:
     "Check every page of `site` (default: project `path`'s `doc_path`) in Chromium: (pages passed, pages failed)"
     root = Path(path).resolve()
     with in_project(root) as cfg: site = Path(site).absolute() if site else cfg.doc_path
@@ -245,8 +293,16 @@ def check_docs(site=None, path=PROJECT, shots='_screenshots', quiet=False)->tupl
                 passed += 1
                 say(f"  PASS {page['page']}: title, sidebar of {len(d['nav'])}, "
                     f"{len(d['images'])} figure(s) shown, {d['mjx']} maths expression(s) typeset")
+        try: bad = check_search(b, s, base, site, manifest, shots, phrase)
+        except (TimeoutError, RuntimeError) as e: bad = [f'{type(e).__name__}: {e}']
+        if bad:
+            failed += 1
+            print('  FAIL search:', *bad, sep='\n    - ', flush=True)
+        else:
+            passed += 1
+            say('  PASS search: exported names first at their anchors, over http and from file://; prose matches marked')
     shot_note = f'; screenshots in {site/shots}' if shots else ''
-    print(f'docs check: {passed} pages passed, {failed} failed{shot_note}', flush=True)
+    print(f'docs check: {passed} pages passed, {failed} failed (the search counts as a page){shot_note}', flush=True)
     return passed, failed
 
 def main(argv=None):

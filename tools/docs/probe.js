@@ -21,5 +21,6 @@
     build_error: !!main.querySelector('.build-error'),
     links: [...main.querySelectorAll('a[href]')].map(a => a.href),
     height: document.documentElement.scrollHeight,
+    api_rows: main.querySelectorAll('table.api-index tr').length,
   };
 })()
