@@ -438,8 +438,8 @@ def _read_checkpoint(path):
     except (FileNotFoundError, pickle.UnpicklingError): raise   # clear already: missing, or refused by weights_only
     except Exception as e:
         why = str(e).split('. ')[0].splitlines()[0][:100] if str(e) else type(e).__name__
-        raise ValueError(f"{path} is not a complete checkpoint written by `Learner.save` ({why}): it may be truncated or "
-                         "corrupt. Save it again with `learn.save`, or copy it over again.") from None
+        raise ValueError(f"{path} is not a complete checkpoint written by `Learner.save` ({why}): it may be "
+                         "truncated or corrupt. Save it again with `learn.save`, or copy it over again.") from None
 
 @fc.patch
 def load(self:Learner, path, with_opt:bool=True):
