@@ -20,7 +20,7 @@ def heads_to_batch(x, heads):
 def batch_to_heads(x, heads):
     "`(n*h, s, d)` -> `(n, s, h*d)`, einops' `'(n h) s d -> n s (h d)'`."
     _, s, d = x.shape
-    return x.view(-1, heads, s, d).transpose(1, 2).reshape(-1, s, heads*d)
+    return x.reshape(-1, heads, s, d).transpose(1, 2).reshape(-1, s, heads*d)
 
 # %% ../nbs/24_attention.ipynb #24a00028
 class SelfAttention(nn.Module):
