@@ -14,7 +14,7 @@ from scipy import integrate
 def scalings(sig, sig_data=0.66):
     "EDM's `c_skip`, `c_out`, `c_in` for noise level `sig` and data std `sig_data`"
     totvar = sig**2 + sig_data**2
-    return sig_data**2/totvar, sig*sig_data/totvar.sqrt(), 1/totvar.sqrt()
+    return sig_data**2/totvar, sig*sig_data/totvar**0.5, 1/totvar**0.5
 
 # %% ../nbs/22_karras.ipynb #22k00014
 def noisify(x0, sig_data=0.66, p_mean=-1.2, p_std=1.2):
