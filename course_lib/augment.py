@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['GlobalAvgPool', 'rand_crop', 'rand_flip', 'RandCrop', 'RandFlip', 'show_image_batch', 'CapturePreds', 'capture_preds',
-           'rand_erase', 'RandErase', 'rand_copy', 'RandCopy']
+           'rand_erase', 'RandErase', 'rand_copy', 'RandCopy', 'summary']
 
 # %% ../nbs/14_augment.ipynb #14a00003
 import torch
@@ -13,11 +13,15 @@ import torch.nn.functional as F
 import fastcore.all as fc
 from .learner import Learner, Callback, CancelFitException, to_cpu
 from .datasets import show_images
+from .resnet import summary
 
 # %% ../nbs/14_augment.ipynb #14a00009
 class GlobalAvgPool(nn.Module):
     "Average each channel over its height and width: (bs, c, h, w) -> (bs, c)."
     def forward(self, x): return x.mean((-2, -1))
+
+# %% ../nbs/14_augment.ipynb #14a00015a2
+_all_ = ['summary']
 
 # %% ../nbs/14_augment.ipynb #14a00021
 def _check_images(x, nm):
