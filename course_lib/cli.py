@@ -6,7 +6,7 @@
 __all__ = ['Recipe', 'RECIPES', 'mlp', 'resnet', 'mlp_recipe', 'resnet_recipe', 'ddpm_recipe', 'train_cli']
 
 # %% ../nbs/16_cli.ipynb #c1000003
-import math, os, sys, time, warnings
+import importlib.util, math, os, sys, time, warnings
 from collections import namedtuple
 from functools import partial
 import torch
@@ -20,8 +20,6 @@ from fastcore.script import call_parse
 from .accel import MixedPrecision
 from .augment import GlobalAvgPool, RandCrop, RandFlip
 from .conv import conv, get_device
-from .ddpm import COURSE_UNET, DEMO_UNET, DDPMCB, UNet, ddpm_step, init_ddpm
-from .fid import ImageEval, fid_classifier
 from .data import atomic_write, demo_size, load_fashion_mnist, load_mnist
 from .datasets import DataLoaders
 from .init import BatchTransformCB, init_weights
@@ -115,6 +113,7 @@ def resnet_recipe(data, epochs, bs, lr):
 @torch.no_grad()
 def _ddpm_samples(model, n, sched, every=10):
     "`n` images from `model` by DDPM's sampler (x̂0 clamped, as the course's), calling it every `every` steps."
+    from course_lib.ddpm import ddpm_step
     p, T = next(model.parameters()), len(sched.abar)
     x = torch.randn(n, 1, 32, 32, device=p.device)                      # (n, 1, 32, 32): pure noise at t = T-1
     steps = range(T-1, -1, -1)
@@ -151,6 +150,9 @@ class _DDPMTableCB(MetricsCB):
 
 def ddpm_recipe(data, epochs, bs, lr, out='ddpm_samples.png'):
     "Lesson 17: diffusers' U-Net learns DDPM's noise (linear β to 0.01), AdamW and 1cycle; FID per epoch, a grid."
+    # imported here so the other recipes run without the [diffusion] extra (diffusers)
+    from course_lib.ddpm import COURSE_UNET, DEMO_UNET, DDPMCB, UNet, init_ddpm
+    from course_lib.fid import ImageEval, fid_classifier
     (xt, _), (xv, yv) = data
     dev = xt.device
     xt, xv = [F.pad(x.view(-1, 1, 28, 28), (2, 2, 2, 2)) - 0.5 for x in (xt, xv)]   # (n, 1, 32, 32) in [-0.5, 0.5]
@@ -217,6 +219,8 @@ def _train(dataset, recipe, epochs, bs, lr, data_path, device, seed, n_train, n_
     _check(n_valid is None or n_valid >= 1, f'--n_valid must be at least 1, got {n_valid}')
     _check(data_path is None or dataset != 'synthetic', '--data_path does not apply to --dataset synthetic')
     _check(data_path is None or os.path.isdir(data_path), f'--data_path {data_path!r} is not a folder')
+    _check(recipe != 'ddpm' or importlib.util.find_spec('diffusers'),
+           "--recipe ddpm needs diffusers: pip install 'course_lib[diffusion]' (or -e '.[diffusion]')")
     _check(out is None or recipe == 'ddpm', '--out applies only to --recipe ddpm, which writes a grid of samples')
     _check(out is None or os.path.isdir(os.path.dirname(os.path.abspath(out))), f'--out {out!r}: no such folder')
     dev = _device(device)
