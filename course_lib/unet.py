@@ -64,16 +64,17 @@ class EmbResBlock(nn.Module):
         return x
 
 # %% ../nbs/23_unet.ipynb #23u00024
-def _saving_forward(self, *args, **kwargs):
-    "The class's forward, whose output is also appended to the `saved` list of the block `saved` was given."
-    res = type(self).forward(self, *args, **kwargs)
-    self.__dict__['_saved_in'].saved.append(res)
-    return res
+class _SavingForward:
+    "Module `m`'s own forward, whose output is also appended to `blk.saved`."
+    def __init__(self, m, blk): self.m, self.blk = m, blk
+    def __call__(self, *args, **kwargs):
+        res = type(self.m).forward(self.m, *args, **kwargs)
+        self.blk.saved.append(res)
+        return res
 
 def saved(m, blk):
     "Make module `m` append each of its outputs to `blk.saved`; returns `m`."
-    m.__dict__['_saved_in'] = blk                        # a plain attribute: `blk` does not become a submodule of `m`
-    m.forward = types.MethodType(_saving_forward, m)
+    m.forward = _SavingForward(m, blk)     # on this instance only: the class keeps its forward, and no hooks are added
     return m
 
 # %% ../nbs/23_unet.ipynb #23u00027
