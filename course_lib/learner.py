@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['Callback', 'run_cbs', 'CancelFitException', 'CancelEpochException', 'CancelBatchException', 'SingleBatchCB', 'Mean',
-           'Accuracy', 'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'TrainLearner',
+           'Accuracy', 'with_cbs', 'Learner', 'TrainCB', 'DeviceCB', 'MetricsCB', 'ProgressCB', 'LogCB', 'TrainLearner',
            'MomentumLearner', 'LRFinderCB', 'to_cpu']
 
 # %% ../nbs/09_learner.ipynb #936195a9
-import math, sys, time, copy, pickle, zipfile
+import math, sys, time, copy, pickle, zipfile, json
 from functools import partial, wraps
 from operator import attrgetter
 from pathlib import Path
@@ -345,6 +345,38 @@ class ProgressCB(Callback):
 
 def _label(ax): ax.set(title='Loss during training', xlabel='training batches', ylabel='loss')
 def _fmt_time(t): return f'{t:.1f}s' if t < 60 else fpc.format_time(t)
+
+# %% ../nbs/09_learner.ipynb #lg09a002
+def _tile(ims, ncols:int=8):
+    "Images (n, c, h, w) in [0, 1] as one (rows*h, ncols*w[, c]) array, blank where the grid is not full."
+    n, c, h, w = ims.shape
+    ncols = min(ncols, n); nrows = -(-n // ncols)
+    ims = torch.cat([ims, ims.new_ones(nrows*ncols - n, c, h, w)])
+    grid = ims.view(nrows, ncols, c, h, w).permute(0, 3, 1, 4, 2).reshape(nrows*h, ncols*w, c)
+    return (grid.squeeze(-1) if c == 1 else grid).clamp(0, 1).float().cpu().numpy()
+
+class LogCB(Callback):
+    "Append each epoch's metrics to `path/metrics.jsonl`; write `config` once and, with `sample`, a PNG grid per epoch."
+    order = MetricsCB.order + 2                      # after MetricsCB (and ProgressCB) have recorded the epoch
+    def __init__(self, path='logs', # folder for metrics.jsonl, config.json and samples-NNN.png
+                 config:dict|None=None, # the run's settings, written to config.json
+                 sample=None, # `sample(learn)` -> images (n, c, h, w) in [0, 1], drawn after each validation epoch
+                ):
+        self.path, self.config, self.sample = Path(path), config, sample
+
+    def before_fit(self, learn):
+        self.metrics = next((cb for cb in learn.cbs if isinstance(cb, MetricsCB)), None)
+        if self.metrics is None: raise ValueError("LogCB writes what MetricsCB records: add MetricsCB() to the callbacks")
+        self.path.mkdir(parents=True, exist_ok=True)
+        if self.config is not None:
+            with atomic_write(self.path/'config.json') as tmp: tmp.write_text(json.dumps(self.config, indent=1, default=str))
+
+    def after_epoch(self, learn):
+        with open(self.path/'metrics.jsonl', 'a') as f: f.write(json.dumps(self.metrics.history[-1]) + '\n')
+        if self.sample is None or learn.training: return
+        with torch.no_grad(): ims = self.sample(learn)
+        with atomic_write(self.path/f'samples-{learn.epoch:03d}.png') as tmp:
+            plt.imsave(tmp, _tile(ims), cmap='gray', vmin=0, vmax=1, format='png')
 
 # %% ../nbs/09_learner.ipynb #86d128e0
 class TrainLearner(Learner):
