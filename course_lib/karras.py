@@ -4,11 +4,28 @@
 
 # %% auto #0
 __all__ = ['scalings', 'noisify', 'sigmas_karras', 'denoise', 'sample_euler', 'sample', 'get_ancestral_step',
-           'sample_euler_ancestral', 'sample_heun', 'linear_multistep_coeff', 'sample_lms', 'sample_dpmpp_2m']
+           'sample_euler_ancestral', 'sample_heun', 'linear_multistep_coeff', 'sample_lms', 'sample_dpmpp_2m',
+           'KarrasCB', 'KarrasUNet', 'karras_recipe', 'get_karras_model']
 
 # %% ../nbs/22_karras.ipynb #22k00003
+import hashlib
+from functools import partial
 import torch
+import torch.nn.functional as F
+from torch import optim
+from torch.optim import lr_scheduler
+from torch.utils.data import TensorDataset
 from scipy import integrate
+from diffusers import UNet2DModel
+from .data import demo_size, data_dir, atomic_write
+from .training import get_dls
+from .datasets import DataLoaders
+from .conv import def_device
+from .learner import Learner, Callback, TrainCB, DeviceCB
+from .sgd import BatchSchedCB
+from .accel import MixedPrecision
+from .ddpm import UNet, init_ddpm, DEMO_UNET, COURSE_UNET
+from .fid import fid_data
 
 # %% ../nbs/22_karras.ipynb #22k00008
 def scalings(sig, sig_data=0.66):
@@ -143,3 +160,60 @@ def sample_dpmpp_2m(model, steps=100, sigma_max=80., sz=(16,1,32,32), x=None, si
         old = den
         preds.append(x)
     return preds
+
+# %% ../nbs/22_karras.ipynb #22k10001
+class KarrasCB(Callback):
+    "Replace each batch of clean images by `noisify`'s `((c_in·x, σ), target)`: training with EDM's objective"
+    order = DeviceCB.order + 1
+    def __init__(self, sig_data=0.66): self.sig_data = sig_data
+    def before_batch(self, learn): learn.batch = noisify(learn.batch[0], self.sig_data)
+    def __repr__(self): return f'KarrasCB(sig_data={self.sig_data})'
+
+class KarrasUNet(UNet):
+    "17's `UNet`, called as `model((c_in·x, σ))`, fed EDM's noise input c_noise = ln(σ)/4 as its timestep"
+    def forward(self, inp):
+        x, sig = inp
+        c_noise = torch.as_tensor(sig, device=x.device, dtype=x.dtype).log()/4
+        return UNet2DModel.forward(self, x, c_noise).sample
+
+# %% ../nbs/22_karras.ipynb #22k10005
+def karras_recipe(full:bool|None=None) -> dict:
+    "Training settings: the demo's (3,072 images, 17's demo U-Net) or, with `full` (default `demo_size`'s), the course's"
+    if full is None: full = demo_size(1, 2) == 2
+    if not full: return dict(name='demo', n_train=3072, epochs=2, bs=32, lr=3e-3, unet=DEMO_UNET, mixed_precision=False)
+    return dict(name='course', n_train=None, epochs=25, bs=512, lr=1e-2, unet=COURSE_UNET, mixed_precision=True)
+
+def _karras_unet(r): return init_ddpm(KarrasUNet(in_channels=1, out_channels=1, **r['unet']))
+
+def _fit_karras(r, xt, seed, sig_data):
+    "Train a fresh U-Net on images `xt` with EDM's objective and `r`'s settings"
+    torch.manual_seed(seed)
+    model = _karras_unet(r)
+    dls = DataLoaders(*get_dls(TensorDataset(xt), TensorDataset(xt[:r['bs']]), r['bs']))
+    sched = partial(lr_scheduler.OneCycleLR, max_lr=r['lr'], total_steps=r['epochs']*len(dls.train))
+    cbs = [KarrasCB(sig_data), DeviceCB(), MixedPrecision() if r['mixed_precision'] else TrainCB(), BatchSchedCB(sched)]
+    Learner(model, dls, F.mse_loss, lr=r['lr'], cbs=cbs, opt_func=partial(optim.Adam, eps=1e-5)).fit(r['epochs'],
+                                                                                                    valid=False)
+    return model
+
+_CACHE_VERSION = 1   # bump when training changes in a way the settings don't show
+
+def get_karras_model(recipe:dict|None=None, # settings as `karras_recipe` gives; default `karras_recipe()`
+                     seed:int=0, sig_data:float=0.66, # training seed; the data std the scalings assume
+                     retrain:bool=False, cache_dir=None): # train (and re-cache) even if cached; default `data_dir()`
+    "The U-Net trained with EDM's objective on 18's images in [-1, 1], in eval mode: from the cache, or trained and cached"
+    r = recipe or karras_recipe()
+    xt = fid_data(r['n_train'], 1)[0][0]
+    h = hashlib.sha1(f'{_CACHE_VERSION} {sorted(r.items())} {seed} {sig_data}'.encode())
+    h.update(xt.numpy().tobytes())
+    fn = data_dir(cache_dir)/'models'/f'karras-{r["name"]}-{h.hexdigest()[:12]}.pt'
+    if fn.exists() and not retrain:
+        try: state = torch.load(fn, map_location='cpu', weights_only=True)
+        except Exception as e:
+            raise RuntimeError(f"{fn} could not be read ({type(e).__name__}): delete it or pass retrain=True.") from None
+        model = _karras_unet(r)
+        model.load_state_dict(state)
+        return model.to(def_device).eval()
+    model = _fit_karras(r, xt, seed, sig_data)
+    with atomic_write(fn) as tmp: torch.save(model.state_dict(), tmp)
+    return model.eval()
