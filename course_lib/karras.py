@@ -198,15 +198,18 @@ def _fit_karras(r, xt, seed, sig_data):
 
 _CACHE_VERSION = 1   # bump when training changes in a way the settings don't show
 
+def _cache_file(r, xt, seed, sig_data, cache_dir):
+    h = hashlib.sha1(f'{_CACHE_VERSION} {sorted(r.items())} {seed} {sig_data}'.encode())
+    h.update(xt.numpy().tobytes())
+    return data_dir(cache_dir)/'models'/f'karras-{r["name"]}-{h.hexdigest()[:12]}.pt'
+
 def get_karras_model(recipe:dict|None=None, # settings as `karras_recipe` gives; default `karras_recipe()`
                      seed:int=0, sig_data:float=0.66, # training seed; the data std the scalings assume
                      retrain:bool=False, cache_dir=None): # train (and re-cache) even if cached; default `data_dir()`
     "A U-Net trained with EDM's objective on 18's images in [-1, 1], in eval mode: loaded from the cache, or trained"
     r = recipe or karras_recipe()
     xt = fid_data(r['n_train'], 1)[0][0]
-    h = hashlib.sha1(f'{_CACHE_VERSION} {sorted(r.items())} {seed} {sig_data}'.encode())
-    h.update(xt.numpy().tobytes())
-    fn = data_dir(cache_dir)/'models'/f'karras-{r["name"]}-{h.hexdigest()[:12]}.pt'
+    fn = _cache_file(r, xt, seed, sig_data, cache_dir)
     if fn.exists() and not retrain:
         try: state = torch.load(fn, map_location='cpu', weights_only=True)
         except Exception as e:
