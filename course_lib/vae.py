@@ -101,9 +101,9 @@ def bce_loss(inp, x):
     "BCE with logits of the reconstruction `inp[0]` against the pixels `x`."
     return F.binary_cross_entropy_with_logits(inp[0], x)
 
-def vae_loss(inp, x):
-    "The course's VAE loss: `kld_loss` + `bce_loss`."
-    return kld_loss(inp, x) + bce_loss(inp, x)
+def vae_loss(inp, x, kl_weight:float=1.):
+    "The course's VAE loss: `kl_weight` * `kld_loss` + `bce_loss`."
+    return kl_weight * kld_loss(inp, x) + bce_loss(inp, x)
 
 # %% ../nbs/27_vae.ipynb #27v00027
 class FuncMetric(Mean):
@@ -122,6 +122,7 @@ def _cache_file(xt, cfg, cache_dir):
 def get_vae(n_train:int|None=None, # training images; default 8,192 on a CPU, all with a GPU
             epochs:int|None=None, # default 8 on a CPU, the course's 20 with a GPU
             bs:int=256, lr:float=3e-2, nl:int=200, # batch size, peak learning rate, latents
+            kl_weight:float=1., # weight of `kld_loss` in `vae_loss` (the course's: 1)
             seed:int=42, # seed for the initialisation, shuffling and sampling
             retrain:bool=False, # train (and re-cache) even if a cached model exists
             cbs=None, # extra callbacks for the training, if it trains
@@ -131,7 +132,7 @@ def get_vae(n_train:int|None=None, # training images; default 8,192 on a CPU, al
     if epochs is None: epochs = demo_size(8, 20)
     if epochs < 1: raise ValueError(f"get_vae: epochs={epochs} must be at least 1.")
     xt, xv = vae_images(n_train, 512)
-    fn = _cache_file(xt, dict(n=len(xt), epochs=epochs, bs=bs, lr=lr, nl=nl, seed=seed), cache_dir)
+    fn = _cache_file(xt, dict(n=len(xt), epochs=epochs, bs=bs, lr=lr, nl=nl, kl_weight=kl_weight, seed=seed), cache_dir)
     set_seed(seed)
     model = VAE(nl=nl)
     if fn.exists() and not retrain:
@@ -140,6 +141,6 @@ def get_vae(n_train:int|None=None, # training images; default 8,192 on a CPU, al
             return model.eval()
         except (RuntimeError, EOFError, OSError, pickle.UnpicklingError) as e:
             warnings.warn(f"get_vae: the cached {fn.name} could not be read ({e}); training it again.")
-    fit_vae(model, vae_loss, xt, xv, epochs, bs, lr, cbs)
+    fit_vae(model, partial(vae_loss, kl_weight=kl_weight), xt, xv, epochs, bs, lr, cbs)
     with atomic_write(fn) as tmp: torch.save(model.cpu().state_dict(), tmp)
     return model
