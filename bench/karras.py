@@ -7,7 +7,9 @@ on the same device (a GPU if there is one), with `--n` images and `--steps` step
 CPU time (one thread by default, as the notebooks run), so other jobs on the machine inflate it less; on a GPU it is
 wall time with synchronisation. Each run is timed `--repeats` times, interleaved, and the best time is kept.
 (1) Each sampler (Euler, Euler ancestral, Heun, LMS order 3, DPM-Solver++(2M)) against the same number of bare model
-    calls, the floor: its overhead is what it adds per model call. Target: <= 5% of a step.
+    calls, the floor: its overhead is what it adds per model call. Target: <= 5% of a step. The difference of two
+    timings is noisy, so each sampler is also run with a free model (one that returns its input): that time is the
+    sampler's own work, shown per step as a share of one U-Net call.
 (2) course_lib's `sample_euler` and `sample_dpmpp_2m` against diffusers' `EulerDiscreteScheduler` and
     `DPMSolverMultistepScheduler` (use_karras_sigmas, the same steps, the same preconditioned model). Target: <= 1.0x.
 """
@@ -32,9 +34,9 @@ def samplers(model, sz, steps):
 @torch.no_grad()
 def bare(model, sz, calls):
     "Only the model calls, at the σs a schedule would use: the floor any sampler pays."
-    x, sigs = torch.randn(sz, device=def_device), sigmas_karras(calls, device=def_device)
-    for i in range(calls): x = model((x, sigs[i]))
-    return x
+    x, sigs = torch.randn(sz, device=def_device), sigmas_karras(calls, device=def_device)   # unit scale, as c_in·x
+    for i in range(calls): out = model((x, sigs[i]))
+    return out
 
 @torch.no_grad()
 def diffusers_loop(model, sz, steps, cls, **kw):
@@ -69,7 +71,9 @@ if __name__ == '__main__':
     cfg = COURSE_UNET if a.course else DEMO_UNET
     model = KarrasUNet(in_channels=1, out_channels=1, **cfg).to(def_device).eval()
     sz, steps = (a.n, 1, 32, 32), a.steps
+    def free(inp): return inp[0]                          # a model that costs nothing: the sampler's own work
     runs = {k: f for k, f in samplers(model, sz, steps).items()}
+    runs |= {f'free {k}': f for k, f in samplers(free, sz, steps).items()}
     runs |= {f'bare x{c}': (lambda c=c: bare(model, sz, c)) for c in sorted({n_calls(k, steps) for k in runs})}
     runs |= {'diffusers euler': lambda: diffusers_loop(model, sz, steps, EulerDiscreteScheduler),
              'diffusers dpmpp_2m': lambda: diffusers_loop(model, sz, steps, DPMSolverMultistepScheduler,
@@ -86,8 +90,10 @@ if __name__ == '__main__':
     for k in samplers(model, sz, 1):
         c = n_calls(k, steps)
         over = best[k]/best[f'bare x{c}'] - 1
-        print(f'  {k:16} {best[k]:7.3f} s  {c:3} calls  {best[k]/c*1e3:6.1f} ms/call  '
-              f'overhead {100*over:+5.1f}% of a call (target <= 5%)')
+        own = best[f'free {k}']/steps/(best[f'bare x{steps}']/steps)
+        print(f'  {k:16} {best[k]:7.3f} s  {c:3} calls  {best[k]/c*1e3:6.1f} ms/call  overhead {100*over:+5.1f}% '
+              f'of a call; own work {best[f"free {k}"]/steps*1e3:5.2f} ms/step = {100*own:4.1f}% of a call '
+              f'(target <= 5%)')
     print('(2) course_lib against diffusers scheduler loops (target <= 1.0x)')
     for k in ('euler', 'dpmpp_2m'):
         print(f"  {k:16} course_lib {best[k]:7.3f} s  diffusers {best['diffusers ' + k]:7.3f} s  "
