@@ -1,4 +1,4 @@
-"""Karras samplers: each sampler's cost per model call against bare model calls, and Euler / DPM-Solver++(2M) against diffusers' scheduler loops.
+"""Karras samplers: their cost per model call against bare U-Net calls, and Euler / DPM++(2M) against diffusers loops.
 
 Usage: python bench/karras.py [--n 32] [--steps 20] [--course] [--threads 1] [--repeats 3]
 
