@@ -58,13 +58,13 @@ class Autoenc(nn.Module):
 def fit_vae(model, loss_func, # the model and its loss, e.g. `Autoenc()` and `F.binary_cross_entropy_with_logits`
             xt, xv, # training and validation images (n, 784)
             epochs:int, bs:int=256, lr:float=3e-2, cbs=None, valid:bool=False):
-    "Train `model` to rebuild `xt` with Adam and a one-cycle schedule; returns it in eval mode."
+    "Train `model` to rebuild `xt` with Adam and a one-cycle schedule; returns it on the CPU, in eval mode."
     dls = DataLoaders(*get_dls(Dataset(xt, xt), Dataset(xv, xv), bs))
     sched = partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs * len(dls.train))
     learn = TrainLearner(model, dls, loss_func, lr=lr, cbs=[DeviceCB(), BatchSchedCB(sched), *(cbs or [])],
                          opt_func=partial(optim.Adam, eps=1e-5))
     learn.fit(epochs, valid=valid)
-    return model.eval()
+    return model.cpu().eval()
 
 # %% ../nbs/27_vae.ipynb #27v00018
 class VAEOut(NamedTuple):
