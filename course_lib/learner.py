@@ -240,10 +240,16 @@ class DeviceCB(Callback):
     def before_batch(self, learn): learn.batch = to_device(learn.batch, device=self.device)
 
 # %% ../nbs/09_learner.ipynb #1aab74b4
+def _map(f, x):
+    "`f(x)`, or for a tuple or list (a model may return several outputs) the same container of `f` of each."
+    if not isinstance(x, (tuple, list)): return f(x)
+    xs = [_map(f, o) for o in x]
+    return type(x)(*xs) if hasattr(x, '_fields') else type(x)(xs)   # named tuples too
+
 def _on(metric, x):
     "`x` on the device of `metric` if it keeps its state on one (as torcheval's metrics do), else as it is."
     dev = getattr(metric, 'device', None)
-    return x if dev is None else x.to(dev)
+    return x if dev is None else _map(lambda t: t.to(dev), x)
 
 def _read_back(xs):
     "The scalars `xs` (tensors or numbers) as floats, copying from each device once."
@@ -270,7 +276,7 @@ class MetricsCB(Callback):
         for m in self.all_metrics.values(): m.reset()
 
     def after_batch(self, learn):
-        preds, y = learn.preds.detach(), learn.batch[1]
+        preds, y = _map(torch.Tensor.detach, learn.preds), learn.batch[1]
         for m in self.metrics.values(): m.update(_on(m, preds), _on(m, y))
         self.loss.update(learn.loss, weight=len(y))
 
