@@ -99,7 +99,7 @@ class CondRecipe:
 def cond_recipe(full:bool|None=None) -> CondRecipe:
     "The demo recipe or, with `full` (default: `demo_size`'s choice), the course's 28."
     if full is None: full = demo_size(1, 2) == 2
-    if not full: return CondRecipe('demo', 2000, (4, 8, 16), 1, bs=16, epochs=4, lr=1e-2)
+    if not full: return CondRecipe('demo', 2000, (4, 8, 16), 1, bs=16, epochs=6, lr=1e-2)
     return CondRecipe('course', None, (32, 64, 128, 256), 2, bs=512, epochs=25, lr=1e-2, mixed_precision=True)
 
 # %% ../nbs/25_cond_diffusion.ipynb #25c00025
