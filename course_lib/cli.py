@@ -16,7 +16,7 @@ from torch.optim import lr_scheduler
 from torch.utils.data import TensorDataset
 from matplotlib.figure import Figure
 from fastprogress.fastprogress import progress_bar
-from fastcore.script import call_parse
+from fastcore.script import call_parse, store_true
 from .accel import MixedPrecision
 from .augment import GlobalAvgPool, RandCrop, RandFlip
 from .conv import conv, get_device
@@ -111,14 +111,16 @@ def resnet_recipe(data, epochs, bs, lr):
 
 # %% ../nbs/16_cli.ipynb #c16d0002
 @torch.no_grad()
-def _ddpm_samples(model, n, sched, every=10):
-    "`n` images from `model` by DDPM's sampler (x̂0 clamped, as the course's), calling it every `every` steps."
+def _ddpm_samples(model, n, sched, every=10, c=None):
+    "`n` images from `model` (of classes `c`, if given) by DDPM's sampler (x̂0 clamped), calling it every `every` steps."
     from course_lib.ddpm import ddpm_step
     p, T = next(model.parameters()), len(sched.abar)
     x = torch.randn(n, 1, 32, 32, device=p.device)                      # (n, 1, 32, 32): pure noise at t = T-1
     steps = range(T-1, -1, -1)
     for t in progress_bar(steps, leave=False) if sys.stdout.isatty() else steps:
-        if (T-1 - t) % every == 0: eps = model((x, torch.full((n,), t, device=p.device)))
+        if (T-1 - t) % every == 0:
+            ts = torch.full((n,), t, device=p.device)
+            eps = model((x, ts) if c is None else (x, ts, c))
         x = ddpm_step(x, t, eps, sched, torch.randn_like(x) if t > 0 else None, clip=True)
     return x.float().cpu()
 
@@ -133,8 +135,8 @@ def _save_grid(imgs, fn, ncols=8):
     with atomic_write(fn) as tmp: fig.savefig(tmp, format='png', dpi=48)
 
 class _DDPMTableCB(MetricsCB):
-    "Print a row per epoch: training and validation loss, the FID of `n` fresh samples, seconds."
-    def __init__(self, ddpm, ie, n): super().__init__(); self.ddpm, self.ie, self.n = ddpm, ie, n
+    "Print a row per epoch: training and validation loss, the FID of `n` fresh samples (of classes `c`), seconds."
+    def __init__(self, ddpm, ie, n, c=None): super().__init__(); self.ddpm, self.ie, self.n, self.c = ddpm, ie, n, c
     def before_epoch(self, learn):
         super().before_epoch(learn)
         if learn.training: self.start = time.perf_counter()
@@ -142,37 +144,72 @@ class _DDPMTableCB(MetricsCB):
     def _log(self, d):
         if d['train'] == 'train': return
         trn, val = self.history[-2:]
-        self.samples = _ddpm_samples(self.learn.model, self.n, self.ddpm.sched)
+        self.samples = _ddpm_samples(self.learn.model, self.n, self.ddpm.sched, c=self.c)
         val['fid'] = self.ie.fid(self.samples * 2)                         # ImageEval's images are in [-1, 1]
         if val['epoch'] == 0: print(_row('epoch', 'train_loss', 'valid_loss', 'fid', 'seconds'))
         print(_row(val['epoch'], trn['loss'], val['loss'], val['fid'], f'{time.perf_counter() - self.start:.1f}'))
     def before_fit(self, learn): super().before_fit(learn); self.learn = learn
 
-def ddpm_recipe(data, epochs, bs, lr, out='ddpm_samples.png'):
-    "Lesson 17: diffusers' U-Net learns DDPM's noise (linear β to 0.01), AdamW and 1cycle; FID per epoch, a grid."
+class _LabelsCB(Callback):
+    "Run `ddpm`'s noising, then pass the batch's labels to the model: ((x_t, t, labels), ε)."
+    def __init__(self, ddpm): self.ddpm, self.order = ddpm, ddpm.order
+    def before_batch(self, learn):
+        y = learn.batch[1]
+        self.ddpm.before_batch(learn)
+        (xt, t), eps = learn.batch
+        learn.batch = (xt, t, y), eps
+
+class _ClassLabels(nn.Module):
+    "diffusers' `UNet2DModel` with class embeddings, called as `model((x_t, t, c))`."
+    def __init__(self, unet): super().__init__(); self.unet = unet
+    def forward(self, inp): return self.unet(inp[0], inp[1], class_labels=inp[2]).sample
+
+def _ddpm_model(kind, cond, cuda):
+    "The U-Net to train: diffusers' (17's sizes) or course_lib's `EmbUNetModel` (28's on CUDA), class-conditional or not."
+    if kind == 'unet':
+        from course_lib.diffusion import CondUNetModel, EmbUNetModel
+        cfg = dict(nfs=(32, 64, 128, 256), num_layers=2) if cuda else dict(nfs=(8, 16, 32), attn_start=2)
+        return CondUNetModel(10, 1, 1, attn_chans=8, **cfg) if cond else EmbUNetModel(1, 1, attn_chans=8, **cfg)
+    from diffusers import UNet2DModel
+    from course_lib.ddpm import COURSE_UNET, DEMO_UNET, UNet, init_ddpm
+    if not cond: return init_ddpm(UNet(in_channels=1, out_channels=1, **(COURSE_UNET if cuda else DEMO_UNET)))
+    cfg = COURSE_UNET if cuda else DEMO_UNET
+    return _ClassLabels(init_ddpm(UNet2DModel(in_channels=1, out_channels=1, num_class_embeds=10, **cfg)))
+
+def ddpm_recipe(data, epochs, bs, lr, out='ddpm_samples.png', model='diffusers', cond=False):
+    "Lesson 17: a U-Net learns DDPM's noise (linear β to 0.01), AdamW and 1cycle; FID per epoch, a grid."
     # imported here so the other recipes run without the [diffusion] extra (diffusers)
-    from course_lib.ddpm import COURSE_UNET, DEMO_UNET, DDPMCB, UNet, init_ddpm
+    from course_lib.ddpm import DDPMCB
     from course_lib.fid import ImageEval, fid_classifier
-    (xt, _), (xv, yv) = data
+    (xt, yt), (xv, yv) = data
     dev = xt.device
     xt, xv = [F.pad(x.view(-1, 1, 28, 28), (2, 2, 2, 2)) - 0.5 for x in (xt, xv)]   # (n, 1, 32, 32) in [-0.5, 0.5]
-    dls = DataLoaders(*get_dls(TensorDataset(xt), TensorDataset(xv), bs))
+    dls = DataLoaders(*get_dls(TensorDataset(xt, yt), TensorDataset(xv, yv), bs))
     with warnings.catch_warnings():                     # its training data's offline note was printed already
         warnings.simplefilter('ignore')
         cmodel = fid_classifier()[:-2]                  # 18's classifier up to its pooled features
     ie = ImageEval(cmodel, DataLoaders(*get_dls(*[Dataset(xv * 2, yv)]*2, 256)), cbs=[DeviceCB(dev)])
     ddpm, sched = DDPMCB(beta_max=0.01), partial(lr_scheduler.OneCycleLR, max_lr=lr, total_steps=epochs*len(dls.train))
-    table = _DDPMTableCB(ddpm, ie, n=demo_size(32, 512))   # sampling costs 100 model calls
-    cbs = [ddpm, MixedPrecision() if dev.type == 'cuda' else TrainCB(), table, BatchSchedCB(sched)]
+    per_class = demo_size(3, 52)                        # cond: samples of each class, one grid row each
+    c = torch.arange(10, device=dev).repeat_interleave(per_class) if cond else None
+    table = _DDPMTableCB(ddpm, ie, n=demo_size(32, 512) if c is None else len(c), c=c)   # sampling: 100 model calls
+    cbs = [_LabelsCB(ddpm) if cond else ddpm, MixedPrecision() if dev.type == 'cuda' else TrainCB(), table,
+           BatchSchedCB(sched)]
     if dev.type == 'cpu': cbs.append(_EpochTimeCB())
-    model = init_ddpm(UNet(in_channels=1, out_channels=1, **(COURSE_UNET if dev.type == 'cuda' else DEMO_UNET)))
-    learn = Learner(model.to(dev), dls, F.mse_loss, lr=lr, cbs=cbs, opt_func=partial(optim.AdamW, eps=1e-5))
+    unet = _ddpm_model(model, cond, dev.type == 'cuda')
+    learn = Learner(unet.to(dev), dls, F.mse_loss, lr=lr, cbs=cbs, opt_func=partial(optim.AdamW, eps=1e-5))
     def train():
         learn.fit(epochs)
-        _save_grid(table.samples[:64], out)
-        print(f'{min(len(table.samples), 64)} samples written to {out}')
+        if cond:
+            k = min(per_class, 8)
+            _save_grid(table.samples.view(10, per_class, 1, 32, 32)[:, :k].flatten(0, 1), out, ncols=k)
+            print(f'10 rows of {k} samples, one row per class, written to {out}')
+        else:
+            _save_grid(table.samples[:64], out)
+            print(f'{min(len(table.samples), 64)} samples written to {out}')
         return table.history[-1]['loss'], table.history[-1]['fid']
     return train
+
 
 # %% ../nbs/16_cli.ipynb #c16d0003
 Recipe = namedtuple('Recipe', 'make dataset bs lr metric', defaults=['accuracy'])   # defaults for the flags
@@ -204,7 +241,8 @@ def _load(dataset, data_path, n_train, n_valid):
     return (xt[:n_train], yt[:n_train]), (xv[:n_valid], yv[:n_valid]), [str(w.message) for w in notes]
 
 # %% ../nbs/16_cli.ipynb #c1000011
-def _train(dataset, recipe, epochs, bs, lr, data_path, device, seed, n_train, n_valid, out=None):
+def _train(dataset, recipe, epochs, bs, lr, data_path, device, seed, n_train, n_valid, out=None, model=None,
+           cond=False):
     "Check the arguments, load the data, train the recipe and print the table."
     _check(recipe in RECIPES, f"unknown recipe {recipe!r}: use {', '.join(RECIPES)}")
     rec = RECIPES[recipe]
@@ -223,6 +261,9 @@ def _train(dataset, recipe, epochs, bs, lr, data_path, device, seed, n_train, n_
            "--recipe ddpm needs diffusers: pip install 'course_lib[diffusion]' (or -e '.[diffusion]')")
     _check(out is None or recipe == 'ddpm', '--out applies only to --recipe ddpm, which writes a grid of samples')
     _check(out is None or os.path.isdir(os.path.dirname(os.path.abspath(out))), f'--out {out!r}: no such folder')
+    _check(model is None or recipe == 'ddpm', '--model applies only to --recipe ddpm, which trains a U-Net')
+    _check(model in (None, 'diffusers', 'unet'), f"unknown --model {model!r}: use diffusers or unet")
+    _check(not cond or recipe == 'ddpm', '--cond applies only to --recipe ddpm, which can draw images of a chosen class')
     dev = _device(device)
     (xt, yt), (xv, yv), notes = _load(dataset, data_path, n_train, n_valid)
     for note in notes: print(f'course_lib_train: note: {note}', file=sys.stderr)
@@ -232,7 +273,8 @@ def _train(dataset, recipe, epochs, bs, lr, data_path, device, seed, n_train, n_
           f"bs={bs}, lr={lr}, {epochs} epoch{'s' if epochs > 1 else ''}, on {dev}.", flush=True)
     torch.manual_seed(seed)
     data = [[t.to(dev) for t in split] for split in ((xt, yt), (xv, yv))]   # the whole dataset, moved once
-    train = rec.make(data, epochs, bs, lr, **({'out': out} if out else {}))
+    opts = {k: v for k, v in dict(out=out, model=model, cond=cond).items() if v}   # ddpm's options, when given
+    train = rec.make(data, epochs, bs, lr, **opts)
     start = time.perf_counter()
     loss, val = train()
     print(f'Done in {time.perf_counter() - start:.2f} s: validation loss {loss:.4f}, {rec.metric} {val:.4f}.')
@@ -251,9 +293,11 @@ def train_cli(
     n_train:int=None, # train on the first n_train images only, for a quick run (default: all)
     n_valid:int=None, # validate on the first n_valid images only (default: all)
     out:str=None, # ddpm: where to write the PNG grid of samples (default: ddpm_samples.png)
+    model:str=None, # ddpm: the U-Net, diffusers (its UNet2DModel, the default) or unet (course_lib's EmbUNetModel)
+    cond:store_true=False, # ddpm: class-conditional, the labels fed to the U-Net; the grid has one row per class
 ):
     "Train a recipe (default: the lesson's MLP with SGD), printing losses and accuracy after each epoch."
-    try: _train(dataset, recipe, epochs, bs, lr, data_path, device, seed, n_train, n_valid, out)
+    try: _train(dataset, recipe, epochs, bs, lr, data_path, device, seed, n_train, n_valid, out, model, cond)
     except _ArgError as e:
         print(f'course_lib_train: error: {e}', file=sys.stderr)
         sys.exit(2)
