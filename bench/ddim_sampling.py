@@ -10,6 +10,7 @@ Targets (issue 18): course_lib <= 1.0x diffusers, <= 1.05x the bare loop.
 """
 import argparse, time
 import torch
+from _common import sync, unet_args
 from diffusers import DDIMScheduler
 from course_lib.conv import def_device
 from course_lib.ddpm import UNet, DEMO_UNET, COURSE_UNET, linear_sched, _eps
@@ -34,17 +35,12 @@ def bare_loop(model, sz, sched, steps, eta):
     for t in ddim_timesteps(steps): x = _eps(model, x, t)
     return x.cpu()
 
-def sync():
-    if torch.cuda.is_available(): torch.cuda.synchronize()
-
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n', type=int, default=32, help='images per batch (the issue: 256)')
     ap.add_argument('--steps', type=int, default=100)
     ap.add_argument('--eta', type=float, default=0.)
-    ap.add_argument('--course', action='store_true', help="the course's U-Net (32, 64, 128, 256) instead of the demo's")
-    ap.add_argument('--threads', type=int, default=1, help='torch threads on a CPU (default 1, as the notebooks run)')
-    ap.add_argument('--repeats', type=int, default=3)
+    unet_args(ap)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)

@@ -12,6 +12,7 @@ Each is timed `--repeats` times, interleaved, and the best epoch is kept. Target
 import argparse, time
 from functools import partial
 import torch
+from _common import sync, unet_args
 import torch.nn.functional as F
 from torch import optim
 from torch.utils.data import TensorDataset
@@ -40,16 +41,11 @@ def plain_epoch(model, x, bs, abar):
         opt.step()
         opt.zero_grad()
 
-def sync():
-    if torch.cuda.is_available(): torch.cuda.synchronize()
-
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n', type=int, default=1024, help='images per epoch')
     ap.add_argument('--bs', type=int, default=32)
-    ap.add_argument('--course', action='store_true', help="the course's U-Net (32, 64, 128, 256) instead of the demo's")
-    ap.add_argument('--threads', type=int, default=1, help='torch threads on a CPU (default 1, as the notebooks run)')
-    ap.add_argument('--repeats', type=int, default=3)
+    unet_args(ap)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     cfg = COURSE_UNET if a.course else DEMO_UNET

@@ -15,6 +15,7 @@ wall time with synchronisation. Each run is timed `--repeats` times, interleaved
 """
 import argparse, time
 import torch
+from _common import sync, unet_args
 from diffusers import EulerDiscreteScheduler, DPMSolverMultistepScheduler
 from course_lib.conv import def_device
 from course_lib.ddpm import DEMO_UNET, COURSE_UNET
@@ -53,18 +54,15 @@ def diffusers_loop(model, sz, steps, cls, **kw):
     return x
 
 def clock():
-    if torch.cuda.is_available():
-        torch.cuda.synchronize()
-        return time.perf_counter()
-    return time.process_time()
+    "Wall time after a sync on a GPU; this process's CPU time on a CPU (steadier on a shared machine)."
+    sync()
+    return time.perf_counter() if torch.cuda.is_available() else time.process_time()
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n', type=int, default=32, help='images per batch')
     ap.add_argument('--steps', type=int, default=20)
-    ap.add_argument('--course', action='store_true', help="the course's U-Net (32, 64, 128, 256) instead of the demo's")
-    ap.add_argument('--threads', type=int, default=1, help='torch threads on a CPU (default 1, as the notebooks run)')
-    ap.add_argument('--repeats', type=int, default=3)
+    unet_args(ap)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)

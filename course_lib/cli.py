@@ -179,11 +179,11 @@ def _ddpm_model(kind, cond, cuda):
 def ddpm_recipe(data, epochs, bs, lr, out='ddpm_samples.png', model='diffusers', cond=False):
     "Lesson 17: a U-Net learns DDPM's noise (linear β to 0.01), AdamW and 1cycle; FID per epoch, a grid."
     # imported here so the other recipes run without the [diffusion] extra (diffusers)
-    from course_lib.ddpm import DDPMCB
+    from course_lib.ddpm import DDPMCB, _pad32
     from course_lib.fid import ImageEval, fid_classifier
     (xt, yt), (xv, yv) = data
     dev = xt.device
-    xt, xv = [F.pad(x.view(-1, 1, 28, 28), (2, 2, 2, 2)) - 0.5 for x in (xt, xv)]   # (n, 1, 32, 32) in [-0.5, 0.5]
+    xt, xv = _pad32(xt), _pad32(xv)                     # (n, 1, 32, 32) in [-0.5, 0.5], as 17's images
     dls = DataLoaders(*get_dls(TensorDataset(xt, yt), TensorDataset(xv, yv), bs))
     with warnings.catch_warnings():                     # its training data's offline note was printed already
         warnings.simplefilter('ignore')

@@ -58,20 +58,10 @@ class CondUNetModel(EmbUNetModel):
 
     def forward(self, inp):
         x, t, c = inp
-        self._check(x)
         if c.dtype.is_floating_point or c.min() < 0 or c.max() >= self.n_classes: raise ValueError(
             f"CondUNetModel: c must hold class indices in [0, {self.n_classes}), got {c.dtype} in "
             f"[{c.min().item()}, {c.max().item()}]")
-        emb = self.emb_mlp(timestep_embedding(t.reshape(-1).expand(len(x)), self.n_temb))   # (n, n_emb)
-        emb = emb + self.cond_emb(c.reshape(-1).expand(len(x)))                               # plus the class's
-        x = self.conv_in(x)
-        saved = [x]
-        for block in self.downs: x = block(x, emb)
-        saved += [p for o in self.downs for p in o.saved]
-        for o in self.downs: o.saved.clear()
-        x = self.mid_block(x, emb)
-        for block in self.ups: x = block(x, emb, saved)
-        return self.conv_out(x)
+        return self.unet(x, self.time_emb(t, len(x)) + self.cond_emb(c.reshape(-1).expand(len(x))))
 
 # %% ../nbs/25_cond_diffusion.ipynb #25c00022
 class _WithClass(nn.Module):

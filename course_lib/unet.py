@@ -138,10 +138,17 @@ class EmbUNetModel(nn.Module):
             f"EmbUNetModel halves the image {len(self.downs) - 1} times, so its height and width must be multiples "
             f"of {k}; got {tuple(x.shape[-2:])}. Pad the images (the course pads 28x28 to 32x32).")
 
+    def time_emb(self, t, n):
+        "The embedding (n, n_emb) of timesteps or σs `t` for a batch of `n`."
+        return self.emb_mlp(timestep_embedding(t.reshape(-1).expand(n), self.n_temb))
+
     def forward(self, inp):
         x, t = inp
+        return self.unet(x, self.time_emb(t, len(x)))
+
+    def unet(self, x, emb):
+        "The U-Net proper: images `x` through the down, middle and up blocks, each told the embedding `emb`."
         self._check(x)
-        emb = self.emb_mlp(timestep_embedding(t.reshape(-1).expand(len(x)), self.n_temb))   # (n, n_emb)
         x = self.conv_in(x)                                                                    # (n, nfs[0], h, w)
         saved = [x]
         for block in self.downs: x = block(x, emb)
